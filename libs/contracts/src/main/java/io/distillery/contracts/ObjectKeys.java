@@ -1,0 +1,113 @@
+package io.distillery.contracts;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The object-key layout of the store, in one place. Keys are deterministic so that a consumer that
+ * finds its output already written can skip the work (idempotency).
+ *
+ * <pre>
+ * volumes/{volumeId}/image.nii.gz              canonical image (RAS, dataset spacing)
+ * volumes/{volumeId}/label.nii.gz              canonical label map, when labelled
+ * volumes/{volumeId}/preview.png               three orthogonal slices with the label overlay
+ * uploads/{submissionId}/{fileName}            raw uploads awaiting ingestion
+ * teachers/{teacherId}/{version}/manifest.json teacher manifest
+ * teachers/{teacherId}/{version}/{fileName}    teacher model files (.params, .onnx, model card)
+ * teacher-outputs/{teacherId}/{version}/{volumeId}/soft-labels.dtc   encoded probabilities
+ * teacher-outputs/{teacherId}/{version}/{volumeId}/features.dtc      encoded feature map
+ * jobs/{jobId}/spec.json                       training job specification
+ * jobs/{jobId}/checkpoints/step-{step}/{file}  training checkpoints
+ * models/{modelName}/{version}/{fileName}      published students (.params, .onnx, model-card.json)
+ * segmentations/{requestId}/{fileName}         asynchronous segmentation inputs and results
+ * </pre>
+ */
+public final class ObjectKeys {
+
+  /** Identifiers used inside keys: no slashes, no dots at the start, bounded length. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private ObjectKeys() {}
+
+  public static String volumeImage(String volumeId) {
+    return "volumes/" + id(volumeId) + "/image.nii.gz";
+  }
+
+  public static String volumeLabel(String volumeId) {
+    return "volumes/" + id(volumeId) + "/label.nii.gz";
+  }
+
+  public static String volumePreview(String volumeId) {
+    return "volumes/" + id(volumeId) + "/preview.png";
+  }
+
+  public static String upload(String submissionId, String fileName) {
+    return "uploads/" + id(submissionId) + "/" + id(fileName);
+  }
+
+  public static String teacherPrefix(String teacherId, String version) {
+    return "teachers/" + id(teacherId) + "/" + id(version) + "/";
+  }
+
+  public static String teacherManifest(String teacherId, String version) {
+    return teacherPrefix(teacherId, version) + "manifest.json";
+  }
+
+  public static String teacherFile(String teacherId, String version, String fileName) {
+    return teacherPrefix(teacherId, version) + id(fileName);
+  }
+
+  public static String teacherSoftLabels(String teacherId, String version, String volumeId) {
+    return teacherOutputPrefix(teacherId, version, volumeId) + "soft-labels.dtc";
+  }
+
+  public static String teacherFeatures(String teacherId, String version, String volumeId) {
+    return teacherOutputPrefix(teacherId, version, volumeId) + "features.dtc";
+  }
+
+  public static String teacherOutputPrefix(String teacherId, String version, String volumeId) {
+    return "teacher-outputs/" + id(teacherId) + "/" + id(version) + "/" + id(volumeId) + "/";
+  }
+
+  public static String jobSpec(String jobId) {
+    return "jobs/" + id(jobId) + "/spec.json";
+  }
+
+  public static String checkpointPrefix(String jobId, long step) {
+    if (step < 0) {
+      throw new IllegalArgumentException("step must be >= 0, was " + step);
+    }
+    return "jobs/"
+        + id(jobId)
+        + "/checkpoints/"
+        + String.format(Locale.ROOT, "step-%010d", step)
+        + "/";
+  }
+
+  public static String modelPrefix(String modelName, String version) {
+    return "models/" + id(modelName) + "/" + id(version) + "/";
+  }
+
+  public static String modelFile(String modelName, String version, String fileName) {
+    return modelPrefix(modelName, version) + id(fileName);
+  }
+
+  public static String segmentation(String requestId, String fileName) {
+    return "segmentations/" + id(requestId) + "/" + id(fileName);
+  }
+
+  /**
+   * Checks that {@code value} is safe inside a key (no path traversal, no separators).
+   *
+   * @throws IllegalArgumentException naming the offending value
+   */
+  public static String id(String value) {
+    if (value == null || !ID.matcher(value).matches() || value.contains("..")) {
+      throw new IllegalArgumentException(
+          "not a valid identifier for an object key: '"
+              + value
+              + "' (1-128 characters of [A-Za-z0-9._-], starting with a letter or digit, no '..')");
+    }
+    return value;
+  }
+}
