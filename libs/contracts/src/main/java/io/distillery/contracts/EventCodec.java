@@ -115,6 +115,36 @@ public final class EventCodec {
   }
 
   /**
+   * Encodes {@code event} for Kafka: validated payload, key = aggregate id, binary-mode headers.
+   *
+   * @param source CloudEvents source of the producing service, e.g. {@code /distillery/ingest}
+   * @param parentTraceparent traceparent of the input that caused this event, or null
+   */
+  public EncodedEvent encode(DistilleryEvent event, String source, String parentTraceparent) {
+    EventType type = EventType.of(event.getClass());
+    CloudEventHeaders headers = CloudEventHeaders.newEvent(type, source, parentTraceparent);
+    return new EncodedEvent(
+        type.topic(), event.aggregateId(), headers.toKafkaHeaders(), toJson(event), headers);
+  }
+
+  /**
+   * Decodes a Kafka record of the expected type: checks the CloudEvents headers (the {@code
+   * ce_type} must match) and validates the payload.
+   *
+   * @throws InvalidEventException saying why the record is rejected
+   */
+  public <E extends DistilleryEvent> DecodedEvent<E> decode(
+      Map<String, byte[]> headers, byte[] payload, Class<E> recordClass) {
+    EventType type = EventType.of(recordClass);
+    CloudEventHeaders cloudEvent = CloudEventHeaders.fromKafkaHeaders(headers);
+    if (!type.cloudEventType().equals(cloudEvent.type())) {
+      throw new InvalidEventException(
+          "ce_type '" + cloudEvent.type() + "' where " + type.cloudEventType() + " was expected");
+    }
+    return new DecodedEvent<>(cloudEvent, fromJson(payload, recordClass));
+  }
+
+  /**
    * Validates a JSON tree against {@code type}'s schema.
    *
    * @throws InvalidEventException listing every violation

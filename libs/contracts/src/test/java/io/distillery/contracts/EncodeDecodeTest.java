@@ -1,0 +1,59 @@
+package io.distillery.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.distillery.contracts.events.VolumeIngested;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EncodeDecodeTest {
+
+  private final EventCodec codec = new EventCodec();
+
+  @Test
+  void encodedEventCarriesKeyTopicAndHeadersAndDecodesBack() throws IOException {
+    VolumeIngested event = example();
+
+    EncodedEvent encoded = codec.encode(event, "/distillery/ingest-service", null);
+    DecodedEvent<VolumeIngested> decoded =
+        codec.decode(encoded.headers(), encoded.payload(), VolumeIngested.class);
+
+    assertThat(encoded.topic()).isEqualTo(Topics.VOLUME_INGESTED);
+    assertThat(encoded.key()).isEqualTo(event.volumeId());
+    assertThat(decoded.event()).isEqualTo(event);
+    assertThat(decoded.cloudEvent()).isEqualTo(encoded.cloudEvent());
+  }
+
+  @Test
+  void recordOfAnotherTypeIsRejected() throws IOException {
+    EncodedEvent encoded = codec.encode(example(), "/s", null);
+
+    assertThatThrownBy(
+            () -> codec.decode(encoded.headers(), encoded.payload(), TeacherOutputsProduced.class))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("ce_type");
+  }
+
+  @Test
+  void recordWithoutCloudEventsHeadersIsRejected() throws IOException {
+    EncodedEvent encoded = codec.encode(example(), "/s", null);
+    Map<String, byte[]> headers = new HashMap<>(encoded.headers());
+    headers.remove(CloudEventHeaders.SOURCE);
+
+    assertThatThrownBy(() -> codec.decode(headers, encoded.payload(), VolumeIngested.class))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("ce_source");
+  }
+
+  private VolumeIngested example() throws IOException {
+    try (InputStream in =
+        getClass().getResourceAsStream(EventType.VOLUME_INGESTED.exampleResource())) {
+      return codec.fromJson(in.readAllBytes(), VolumeIngested.class);
+    }
+  }
+}
