@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * volumes/{volumeId}/image.nii.gz              canonical image (RAS, dataset spacing)
  * volumes/{volumeId}/label.nii.gz              canonical label map, when labelled
  * volumes/{volumeId}/preview.png               three orthogonal slices with the label overlay
+ * volumes/{volumeId}/volume.json               the VolumeIngested record (written last)
  * uploads/{submissionId}/{fileName}            raw uploads awaiting ingestion
  * teachers/{teacherId}/{version}/manifest.json teacher manifest
  * teachers/{teacherId}/{version}/{fileName}    teacher model files (.params, .onnx, model card)
@@ -39,6 +40,16 @@ public final class ObjectKeys {
 
   public static String volumePreview(String volumeId) {
     return "volumes/" + id(volumeId) + "/preview.png";
+  }
+
+  /** The ingested-volume record; its presence means ingestion of that volume completed. */
+  public static String volumeRecord(String volumeId) {
+    return "volumes/" + id(volumeId) + "/volume.json";
+  }
+
+  /** Prefix of all volume objects, for listing. */
+  public static String volumesPrefix() {
+    return "volumes/";
   }
 
   public static String upload(String submissionId, String fileName) {

@@ -1,0 +1,75 @@
+package io.distillery.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration of the ingest-service, under the {@code distillery} prefix. Every property can be
+ * overridden by environment, e.g. {@code DISTILLERY_S3_ENDPOINT}.
+ */
+@ConfigMapping(prefix = "distillery")
+public interface IngestConfig {
+
+  /** Object store connection. */
+  S3 s3();
+
+  /** Ingestion policy. */
+  Ingest ingest();
+
+  /** S3 endpoint and credentials. */
+  interface S3 {
+    /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */
+    @WithDefault("http://127.0.0.1:9000")
+    String endpoint();
+
+    /** Access key id. */
+    @WithDefault("distillery")
+    String accessKey();
+
+    /** Secret access key. */
+    @WithDefault("distillery-secret")
+    String secretKey();
+
+    /** Region sent with signed requests. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Bucket holding the platform's objects (see {@code ObjectKeys}). */
+    @WithDefault("distillery")
+    String bucket();
+  }
+
+  /** How volumes are validated and canonicalised. */
+  interface Ingest {
+    /**
+     * Largest accepted NIfTI file (compressed size) in bytes, per file. Larger uploads get 413; the
+     * HTTP body limit is set from the same figure.
+     */
+    @WithDefault("1073741824")
+    long maxUploadBytes();
+
+    /** Largest decompressed voxel payload a NIfTI file may declare (decompression-bomb guard). */
+    @WithDefault("2147483648")
+    long maxDecompressedBytes();
+
+    /** Server-side folders under which {@code POST /api/v1/datasets/import} may read. */
+    @WithName("import-roots")
+    Optional<List<String>> importRoots();
+
+    /**
+     * Per-dataset policy, e.g. {@code distillery.ingest.datasets."btcv-liver".spacing=3,3,3}. A
+     * dataset without an entry keeps each volume's own spacing.
+     */
+    Map<String, DatasetPolicy> datasets();
+
+    /** Canonical grid of one dataset. */
+    interface DatasetPolicy {
+      /** Target voxel spacing in mm (x, y, z) after reorientation to RAS. */
+      Optional<List<Double>> spacing();
+    }
+  }
+}

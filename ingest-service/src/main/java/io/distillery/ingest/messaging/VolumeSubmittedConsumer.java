@@ -1,0 +1,152 @@
+package io.distillery.ingest.messaging;
+
+import io.distillery.contracts.DecodedEvent;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.InvalidEventException;
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.VolumeSubmitted;
+import io.distillery.ingest.IngestRequest;
+import io.distillery.ingest.InvalidRequestException;
+import io.distillery.ingest.service.IngestService;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.ObjectStoreException;
+import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.volumeio.VolumeException;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Treats {@link VolumeSubmitted} from upstream systems like an upload: fetches the referenced files
+ * (checking their SHA-256 against the reference), then ingests them. Invalid events and volumes go
+ * to the dead-letter topic with the reason; an unavailable object store is retried with back-off
+ * before the record is dead-lettered, so a partition never blocks forever.
+ */
+@ApplicationScoped
+public class VolumeSubmittedConsumer {
+
+  private static final Logger LOG = Logger.getLogger(VolumeSubmittedConsumer.class);
+  static final int ATTEMPTS = 4;
+
+  @Inject EventCodec codec;
+  @Inject IngestService ingest;
+  @Inject ObjectStore store;
+  @Inject EventPublisher publisher;
+
+  @Incoming(Topics.VOLUME_SUBMITTED)
+  @Blocking
+  public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    Map<String, byte[]> headers = new HashMap<>();
+    for (Header h : record.headers()) {
+      headers.put(h.key(), h.value());
+    }
+    long backoffMs = 1000;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        DecodedEvent<VolumeSubmitted> decoded =
+            codec.decode(headers, record.value(), VolumeSubmitted.class);
+        handle(decoded);
+        return;
+      } catch (InvalidEventException
+          | InvalidRequestException
+          | VolumeException
+          | ObjectIntegrityOrMissing e) {
+        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
+        return;
+      } catch (ObjectStoreException e) {
+        if (!(e instanceof ObjectStoreUnavailableException)) {
+          publisher.deadLetter(
+              record.topic(), record.key(), headers, record.value(), e.getMessage());
+          return;
+        }
+        if (attempt >= ATTEMPTS) {
+          publisher.deadLetter(
+              record.topic(),
+              record.key(),
+              headers,
+              record.value(),
+              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
+          return;
+        }
+        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
+        Thread.sleep(backoffMs);
+        backoffMs *= 2;
+      } catch (IOException e) {
+        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.toString());
+        return;
+      }
+    }
+  }
+
+  private void handle(DecodedEvent<VolumeSubmitted> decoded) throws IOException {
+    VolumeSubmitted event = decoded.event();
+    Path dir = Files.createTempDirectory("submitted-");
+    try {
+      Path image = fetch(event.image(), dir.resolve("image.nii.gz"));
+      Path label = event.label() == null ? null : fetch(event.label(), dir.resolve("label.nii.gz"));
+      Map<Integer, String> names = new TreeMap<>();
+      if (event.labelNames() != null) {
+        event.labelNames().forEach((k, v) -> names.put(Integer.parseInt(k), v));
+      }
+      ingest.ingest(
+          new IngestRequest(
+              event.datasetId(),
+              event.caseId(),
+              event.modality(),
+              event.split(),
+              names,
+              image,
+              label,
+              decoded.cloudEvent().traceparent()));
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Downloads {@code ref}, checking the bytes against the SHA-256 the submitter declared. */
+  private Path fetch(ObjectRef ref, Path target) throws IOException {
+    try (InputStream in = store.get(ref.bucket(), ref.key())) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (io.distillery.objectstore.ObjectNotFoundException e) {
+      throw new ObjectIntegrityOrMissing(
+          "referenced object s3://" + ref.bucket() + "/" + ref.key() + " does not exist");
+    }
+    String actual = io.distillery.ingest.service.Sha256Files.of(target);
+    if (!actual.equals(ref.sha256())) {
+      throw new ObjectIntegrityOrMissing(
+          "s3://"
+              + ref.bucket()
+              + "/"
+              + ref.key()
+              + " has SHA-256 "
+              + actual
+              + ", the event declares "
+              + ref.sha256());
+    }
+    return target;
+  }
+
+  /** The event references an object that is missing or differs from its declared digest. */
+  static final class ObjectIntegrityOrMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ObjectIntegrityOrMissing(String message) {
+      super(message);
+    }
+  }
+}

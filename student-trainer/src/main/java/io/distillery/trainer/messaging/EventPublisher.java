@@ -1,0 +1,70 @@
+package io.distillery.trainer.messaging;
+
+import io.distillery.contracts.EncodedEvent;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.DistilleryEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes catalogue events and dead letters, waiting for the broker's acknowledgement ({@code
+ * acks=all}, idempotent producer) before returning, so that callers never acknowledge their input
+ * before the output is durable.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+  /** CloudEvents source of everything this service publishes. */
+  public static final String SOURCE = "/distillery/student-trainer";
+
+  private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+  @Inject EventCodec codec;
+
+  @Inject
+  @Channel("events")
+  MutinyEmitter<byte[]> emitter;
+
+  /** Validates, publishes and awaits the acknowledgement of {@code event}. */
+  public EncodedEvent publish(DistilleryEvent event, String parentTraceparent) {
+    EncodedEvent encoded = codec.encode(event, SOURCE, parentTraceparent);
+    send(encoded.topic(), encoded.key(), encoded.headers(), encoded.payload());
+    LOG.debugf(
+        "published %s key=%s id=%s", encoded.topic(), encoded.key(), encoded.cloudEvent().id());
+    return encoded;
+  }
+
+  /**
+   * Sends a record that could not be processed to {@code <topic>.dlq}, unchanged, with the reason
+   * in the {@value Topics#DEAD_LETTER_REASON_HEADER} header.
+   */
+  public void deadLetter(
+      String topic, String key, Map<String, byte[]> headers, byte[] payload, String reason) {
+    Map<String, byte[]> withReason = new java.util.LinkedHashMap<>(headers);
+    withReason.put(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+    send(Topics.deadLetter(topic), key, withReason, payload == null ? new byte[0] : payload);
+    LOG.warnf("dead-lettered a record of %s (key %s): %s", topic, key, reason);
+  }
+
+  private void send(String topic, String key, Map<String, byte[]> headers, byte[] payload) {
+    RecordHeaders kafkaHeaders = new RecordHeaders();
+    headers.forEach(kafkaHeaders::add);
+    emitter.sendMessageAndAwait(
+        Message.of(payload)
+            .addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic(topic)
+                    .withKey(key)
+                    .withHeaders(kafkaHeaders)
+                    .build()));
+  }
+}

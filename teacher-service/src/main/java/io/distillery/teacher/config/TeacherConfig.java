@@ -1,0 +1,38 @@
+package io.distillery.teacher.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Configuration of the teacher-service, under the {@code distillery} prefix. Every property can be
+ * overridden by environment, e.g. {@code DISTILLERY_S3_ENDPOINT}.
+ */
+@ConfigMapping(prefix = "distillery")
+public interface TeacherConfig {
+
+  /** Object store connection. */
+  S3 s3();
+
+  /** S3 endpoint and credentials. */
+  interface S3 {
+    /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */
+    @WithDefault("http://127.0.0.1:9000")
+    String endpoint();
+
+    /** Access key id. */
+    @WithDefault("distillery")
+    String accessKey();
+
+    /** Secret access key. */
+    @WithDefault("distillery-secret")
+    String secretKey();
+
+    /** Region sent with signed requests. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Bucket holding the platform's objects (see {@code ObjectKeys}). */
+    @WithDefault("distillery")
+    String bucket();
+  }
+}
