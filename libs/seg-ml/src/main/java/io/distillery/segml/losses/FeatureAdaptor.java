@@ -2,7 +2,6 @@ package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -93,10 +92,5 @@ public final class FeatureAdaptor extends AbstractBlock {
   /** Float32 input shape for {@code initialize}: {@code 1×Cs×1×1×1}. */
   public Shape exampleInputShape() {
     return new Shape(1, studentChannels, 1, 1, 1);
-  }
-
-  /** The data type the parameters are created with. */
-  public static DataType dataType() {
-    return DataType.FLOAT32;
   }
 }
