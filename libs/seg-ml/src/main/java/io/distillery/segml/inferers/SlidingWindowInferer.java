@@ -99,8 +99,7 @@ public final class SlidingWindowInferer {
       for (int b = 0; b < batch; b++) {
         int[] o = windows.get(first + b);
         for (int c = 0; c < channels; c++) {
-          copyWindow(
-              source, c * paddedVoxels, padded, o, input, (b * channels + c) * roiVoxels, true);
+          copyWindow(source, c * paddedVoxels, padded, o, input, (b * channels + c) * roiVoxels);
         }
       }
       float[] logits = predictor.predict(input, batch, roi.clone());
@@ -137,24 +136,18 @@ public final class SlidingWindowInferer {
     return crop(sum, classes, padded, before, shapeDhw);
   }
 
-  /** Copies a window between a volume and a window buffer (direction by {@code fromVolume}). */
+  /** Copies one channel's window at {@code origin} out of a volume. */
   private void copyWindow(
       float[] volume,
       int volumeOffset,
       int[] shape,
       int[] origin,
       float[] window,
-      int windowOffset,
-      boolean fromVolume) {
+      int windowOffset) {
     for (int z = 0; z < roi[0]; z++) {
       for (int y = 0; y < roi[1]; y++) {
         int v = volumeOffset + ((origin[0] + z) * shape[1] + origin[1] + y) * shape[2] + origin[2];
-        int w = windowOffset + (z * roi[1] + y) * roi[2];
-        if (fromVolume) {
-          System.arraycopy(volume, v, window, w, roi[2]);
-        } else {
-          System.arraycopy(window, w, volume, v, roi[2]);
-        }
+        System.arraycopy(volume, v, window, windowOffset + (z * roi[1] + y) * roi[2], roi[2]);
       }
     }
   }
