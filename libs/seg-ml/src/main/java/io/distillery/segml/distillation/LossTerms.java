@@ -1,0 +1,68 @@
+package io.distillery.segml.distillation;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A total loss and its already-weighted parts (name → scalar), in insertion order, for logging.
+ * Immutable; {@link #plus} returns a new instance.
+ */
+public final class LossTerms {
+  private final NDArray total;
+  private final Map<String, NDArray> terms;
+
+  private LossTerms(NDArray total, Map<String, NDArray> terms) {
+    this.total = total;
+    this.terms = Collections.unmodifiableMap(terms);
+  }
+
+  /** A single term. */
+  public static LossTerms of(String name, NDArray weightedTerm) {
+    Map<String, NDArray> map = new LinkedHashMap<>();
+    map.put(name, weightedTerm);
+    return new LossTerms(weightedTerm, map);
+  }
+
+  /** Adds {@code weight · term} under {@code name}. */
+  public LossTerms plus(String name, float weight, NDArray term) {
+    if (terms.containsKey(name)) {
+      throw new IllegalArgumentException("duplicate loss term " + name);
+    }
+    NDArray weighted = weight == 1f ? term : term.mul(weight);
+    Map<String, NDArray> map = new LinkedHashMap<>(terms);
+    map.put(name, weighted);
+    return new LossTerms(total.add(weighted), map);
+  }
+
+  /** Adds all terms of {@code other} (names must not clash). */
+  public LossTerms plus(LossTerms other) {
+    LossTerms sum = this;
+    for (Map.Entry<String, NDArray> e : other.terms.entrySet()) {
+      sum = sum.plus(e.getKey(), 1f, e.getValue());
+    }
+    return sum;
+  }
+
+  /** The scalar to back-propagate. */
+  public NDArray total() {
+    return total;
+  }
+
+  /** The weighted terms by name. */
+  public Map<String, NDArray> terms() {
+    return terms;
+  }
+
+  /** The terms as doubles, for logs and training metrics. */
+  public Map<String, Double> values() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : terms.entrySet()) {
+      out.put(
+          e.getKey(),
+          e.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+    }
+    return out;
+  }
+}
