@@ -213,7 +213,16 @@ public final class TensorCodec {
       throw new TensorCodecException(
           "shape holds " + count + " elements but data has " + data.length);
     }
-    return (int) (count / shape[0]);
+    long n = count / shape[0];
+    // fp16 and run-length tokens take up to 2 bytes per value, and each channel is one array.
+    if (2 * n > DecodeLimits.ARRAY_LIMIT) {
+      throw new TensorCodecException(
+          "channel of "
+              + n
+              + " values exceeds the codec's per-channel limit of "
+              + DecodeLimits.ARRAY_LIMIT / 2);
+    }
+    return (int) n;
   }
 
   private static byte[] compress(byte[] raw, Compression compression, int level) {
@@ -311,13 +320,14 @@ public final class TensorCodec {
       long storedLength = table.getLong();
       long rawLength = table.getLong();
       checkChannelLengths(header, c, n, storedLength, rawLength);
-      stored[c] = (int) storedLength;
-      raw[c] = (int) rawLength;
-      end += storedLength;
-      if (end > payloadLength) {
+      // Compared before adding, so hostile lengths near 2^63 cannot wrap the sum around.
+      if (storedLength > payloadLength - end) {
         throw new TensorCodecException(
             "corrupt payload: channel blocks exceed the payload of " + payloadLength + " bytes");
       }
+      stored[c] = (int) storedLength;
+      raw[c] = (int) rawLength;
+      end += storedLength;
     }
     if (end != payloadLength) {
       throw new TensorCodecException(
@@ -350,10 +360,11 @@ public final class TensorCodec {
     } else {
       ok = rawLength == q.packedBytes(n);
     }
+    ok &= rawLength <= DecodeLimits.ARRAY_LIMIT && storedLength >= 0;
     if (compression == Compression.NONE) {
       ok &= storedLength == rawLength;
     } else {
-      ok &= storedLength >= 0 && Zlib.plausible(storedLength, rawLength);
+      ok &= Zlib.plausible(storedLength, rawLength);
     }
     if (!ok) {
       throw new TensorCodecException(

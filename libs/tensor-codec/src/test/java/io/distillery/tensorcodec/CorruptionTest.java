@@ -182,6 +182,19 @@ class CorruptionTest {
     assertThatThrownBy(() -> TensorCodec.decode(bomb))
         .isInstanceOf(TensorCodecException.class)
         .hasMessageContaining("corrupt payload: channel 0");
+    // Stored lengths near 2^63 whose sum wraps around to exactly the payload length.
+    long big = Long.MAX_VALUE;
+    long payloadLength = 3 * 16 + 4;
+    long third = payloadLength - 3 * 16 - 2 * big; // ≡ payloadLength − 48 − 2·big (mod 2^64)
+    byte[] wrap =
+        hostile(
+            Quantisation.UNIT_INTERVAL_8BIT,
+            Compression.DEFLATE,
+            new long[] {3, 1},
+            payloadWithTable(new long[][] {{big, 1}, {big, 1}, {third, 1}}, new byte[4]));
+    assertThatThrownBy(() -> TensorCodec.decode(wrap))
+        .isInstanceOf(TensorCodecException.class)
+        .hasMessageContaining("corrupt payload");
     // Table larger than the payload (many channels, tiny payload).
     byte[] table =
         hostile(
