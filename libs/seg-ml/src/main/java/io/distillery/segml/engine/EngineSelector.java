@@ -71,7 +71,7 @@ public final class EngineSelector {
         LOG.info("inference engine: {} (skipped: {})", engine.djlName(), failures.keySet());
         return new Selection(predictor, engine, Map.copyOf(failures));
       } catch (Throwable t) { // NOPMD: TensorRT fails with Errors, not Exceptions, without a GPU.
-        String reason = t.getClass().getSimpleName() + ": " + t.getMessage();
+        String reason = describe(t);
         failures.put(engine, reason);
         LOG.warn("inference engine {} unavailable, falling back: {}", engine.djlName(), reason);
       }
@@ -110,6 +110,15 @@ public final class EngineSelector {
       }
       default -> throw new IllegalStateException("unknown engine " + engine);
     }
+  }
+
+  private static String describe(Throwable t) {
+    StringBuilder reason = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      reason.append(reason.length() == 0 ? "" : " <- ");
+      reason.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+    }
+    return reason.toString();
   }
 
   private static void require(Object value, String message) {
