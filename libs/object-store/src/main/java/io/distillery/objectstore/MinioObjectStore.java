@@ -73,7 +73,7 @@ public final class MinioObjectStore implements ObjectStore {
             .endpoint(settings.endpoint().toString())
             .credentials(settings.accessKey(), settings.secretKey())
             .region(settings.region())
-            // The client's default HTTP client costs about 1.5 s to build (TLS set-up) per store.
+            // Building the client's default HTTP client per store is slow (TLS set-up); share one.
             .httpClient(SharedHttpClient.INSTANCE, false)
             .build();
     // Null values switch the client's retries off: two nested retry loops multiply attempts.

@@ -1,0 +1,94 @@
+package io.distillery.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A service the {@link Launcher} runs as a child process: its command line, its environment, the
+ * URL it serves and the readiness URL that must answer 200 before it counts as up.
+ */
+public record ServiceSpec(
+    String name, List<String> command, Map<String, String> env, URI baseUrl, URI healthUrl) {
+
+  /** The four Distillery services, in start order. */
+  public static final List<String> DISTILLERY_SERVICES =
+      List.of("ingest-service", "teacher-service", "student-trainer", "inference-service");
+
+  public ServiceSpec {
+    command = List.copyOf(command);
+    env = Map.copyOf(env);
+  }
+
+  /** Swagger UI of a Quarkus service. */
+  public URI swaggerUrl() {
+    return baseUrl.resolve("/q/swagger-ui");
+  }
+
+  /**
+   * The Distillery services as built by Maven: {@code java -Xmx512m -jar
+   * <root>/<service>/target/quarkus-app/quarkus-run.jar}, each on a free port ({@code
+   * QUARKUS_HTTP_PORT}) and with the stack's environment.
+   *
+   * @throws DevStackException if a service has not been built
+   */
+  public static List<ServiceSpec> distilleryServices(Path root, Map<String, String> stackEnv) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<ServiceSpec> specs = new ArrayList<>();
+    for (String name : DISTILLERY_SERVICES) {
+      Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+      if (!Files.isRegularFile(jar)) {
+        throw new DevStackException(
+            "missing " + jar + ": build the services first (./mvnw -B -DskipTests install)");
+      }
+      List<String> command =
+          List.of(java, "-Xmx512m", "-Dai.djl.offline=true", "-jar", jar.toString());
+      specs.add(onFreePort(name, command, stackEnv));
+    }
+    return specs;
+  }
+
+  /**
+   * Services described in a file, one per line: the name, then the command line, separated by tabs;
+   * {@code {port}} in an argument becomes the service's port. Blank lines and {@code #} comments
+   * are skipped. Used to run services other than the built ones (tests, experiments).
+   */
+  public static List<ServiceSpec> fromFile(Path file, Map<String, String> stackEnv) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DevStackException("cannot read services file " + file, e);
+    }
+    List<ServiceSpec> specs = new ArrayList<>();
+    for (String line : lines) {
+      if (line.isBlank() || line.strip().startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\t");
+      if (fields.length < 2) {
+        throw new DevStackException(
+            "services file " + file + ": expected 'name<TAB>command...' but got: " + line);
+      }
+      specs.add(onFreePort(fields[0], List.of(fields).subList(1, fields.length), stackEnv));
+    }
+    return specs;
+  }
+
+  private static ServiceSpec onFreePort(
+      String name, List<String> command, Map<String, String> stackEnv) {
+    int port = FreePorts.next();
+    Map<String, String> env = new LinkedHashMap<>(stackEnv);
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    List<String> resolved =
+        command.stream().map(arg -> arg.replace("{port}", Integer.toString(port))).toList();
+    URI base = URI.create("http://127.0.0.1:" + port);
+    return new ServiceSpec(name, resolved, env, base, base.resolve("/q/health/ready"));
+  }
+}
