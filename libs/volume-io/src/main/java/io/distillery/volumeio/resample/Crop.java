@@ -70,7 +70,7 @@ public final class Crop {
     int[] s = new int[3];
     int[] e = new int[3];
     for (int i = 0; i < 3; i++) {
-      s[i] = Math.floorDiv(g.dim(i) - shape[i], 2);
+      s[i] = (g.dim(i) - shape[i]) / 2; // truncation toward zero: the odd voxel goes to the end
       e[i] = s[i] + shape[i];
     }
     return new BoundingBox(s, e);
