@@ -116,4 +116,23 @@ class NiftiHeaderSemanticsTest {
     le(b).putFloat(112, 2f).putFloat(116, -3f);
     assertThat(reader.readVolume(b).data()).containsExactly(-3f, -1f);
   }
+
+  @Test
+  void readingFromAStreamLeavesTheCallersStreamOpen() throws java.io.IOException {
+    byte[] one = gzip(file1(2, 2, 2));
+    byte[] two = new byte[one.length * 2];
+    System.arraycopy(one, 0, two, 0, one.length);
+    System.arraycopy(one, 0, two, one.length, one.length);
+    boolean[] closed = {false};
+    java.io.InputStream in =
+        new java.io.ByteArrayInputStream(two) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+
+    assertThat(reader.readVolume(in).data()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(closed[0]).isFalse();
+  }
 }
