@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReader;
+import io.distillery.volumeio.orientation.AxisTransform;
 import io.distillery.volumeio.orientation.Orientation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,15 @@ class SharedDataVolumesTest {
         }
         if (c.id().equals("example_mr_sm")) {
           assertThat(codes).as(where).isEqualTo("LPS");
+        }
+        if (c == folder.cases().get(0)) {
+          // To canonical RAS and back: voxels and affine come back exactly.
+          AxisTransform t = Orientation.toCanonical(image.grid());
+          Volume ras = t.apply(image);
+          Volume back = t.inverse().apply(ras);
+          assertThat(Orientation.axcodes(ras.grid())).as(where).isEqualTo("RAS");
+          assertThat(back.grid().affine()).as(where).isEqualTo(image.grid().affine());
+          assertThat(back.data()).as(where).isEqualTo(image.data());
         }
         if (l.labels().isPresent()) {
           LabelVolume labels = l.labels().get();
