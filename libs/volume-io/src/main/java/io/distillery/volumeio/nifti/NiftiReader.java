@@ -141,7 +141,13 @@ public final class NiftiReader {
     Opened o = open(shielded);
     try (InputStream ignored = o.in()) {
       NiftiHeader h = readHeaderOnly(o);
-      long needed = h.voxOffset() + h.dataBytes();
+      long needed;
+      try {
+        needed = Math.addExact(h.voxOffset(), h.dataBytes());
+      } catch (ArithmeticException e) {
+        throw new VolumeFormatException(
+            "vox_offset " + h.voxOffset() + " + " + h.dataBytes() + " voxel bytes overflows", e);
+      }
       if (needed > options.maxDecompressedBytes()) {
         throw new VolumeFormatException(
             "file needs "

@@ -128,6 +128,9 @@ class NiftiHostileInputTest {
     rejects(gzip(b), "truncated");
     le(b).putFloat(108, 100f);
     rejects(b, "inside the 348-byte header");
+    byte[] n2 = NiftiTestFiles.file(2, ByteOrder.LITTLE_ENDIAN, NiftiDataType.INT16, 2, 2, 2);
+    le(n2).putLong(168, Long.MAX_VALUE - 8);
+    rejects(gzip(n2), "overflows");
     le(b).putFloat(108, Float.NaN);
     rejects(b, "invalid vox_offset");
   }
