@@ -137,14 +137,27 @@ public final class Affine {
     return d;
   }
 
+  /** Numeric equality of all entries ({@code -0.0 == 0.0}; entries are never NaN). */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Affine a && Arrays.equals(m, a.m);
+    if (!(o instanceof Affine a)) {
+      return false;
+    }
+    for (int i = 0; i < 16; i++) {
+      if (m[i] != a.m[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(m);
+    double[] normalised = m.clone();
+    for (int i = 0; i < 16; i++) {
+      normalised[i] += 0.0; // -0.0 + 0.0 == +0.0, consistent with equals
+    }
+    return Arrays.hashCode(normalised);
   }
 
   @Override

@@ -4,7 +4,8 @@ package io.distillery.volumeio;
  * An intensity volume: one {@code float} per voxel (after NIfTI {@code scl_slope}/{@code
  * scl_inter}, so CT is in Hounsfield units), stored x-fastest in a primitive array ({@code index =
  * x + nx * (y + ny * z)}), with its {@link Grid} (shape, voxel→RAS+ mm affine), modality and
- * metadata.
+ * metadata. Read as a C-order (row-major) array, the layout is {@code (nz, ny, nx)}: the D, H, W of
+ * an NCDHW tensor, with D along voxel axis k, H along j and W along i.
  *
  * <p>The array is shared, not copied, to keep 100-MB volumes cheap to pass around: treat it as
  * read-only unless you own the volume. Transforms in this library always return new volumes.

@@ -1,5 +1,7 @@
 package io.distillery.volumeio.dataset;
 
+import io.distillery.volumeio.GridMismatchException;
+import io.distillery.volumeio.GriddedVolume;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Modality;
 import io.distillery.volumeio.Volume;
@@ -62,11 +64,11 @@ public record DatasetCase(
     return new Loaded(this, channels, labels);
   }
 
-  private void checkGrid(Volume ref, io.distillery.volumeio.GriddedVolume other, String what) {
+  private void checkGrid(Volume ref, GriddedVolume other, String what) {
     try {
       Volumes.sameGrid(ref, other);
-    } catch (io.distillery.volumeio.GridMismatchException e) {
-      throw new io.distillery.volumeio.GridMismatchException(
+    } catch (GridMismatchException e) {
+      throw new GridMismatchException(
           "case " + id + ": " + what + " is not on the image grid: " + e.getMessage());
     }
   }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,18 +181,14 @@ public final class DatasetFolder {
   private static DatasetFolder fileList(Path root, String name, JsonNode files) {
     List<DatasetCase> out = new ArrayList<>();
     SortedMap<Integer, String> all = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = files.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : files.properties()) {
       Path image = root.resolve(e.getKey());
       if (!e.getKey().matches(".*\\.nii(\\.gz)?$") || !Files.isRegularFile(image)) {
         continue; // e.g. a DICOM series folder: not part of this reader
       }
       JsonNode f = e.getValue();
       SortedMap<Integer, String> names = new TreeMap<>();
-      Iterator<Map.Entry<String, JsonNode>> lm = f.path("label_map").fields();
-      while (lm.hasNext()) {
-        Map.Entry<String, JsonNode> l = lm.next();
+      for (Map.Entry<String, JsonNode> l : f.path("label_map").properties()) {
         names.put(parseLabelValue(root.resolve("dataset.json"), l.getKey()), l.getValue().asText());
       }
       if (!names.isEmpty()) {
@@ -220,9 +215,7 @@ public final class DatasetFolder {
 
   private static SortedMap<Integer, String> labels(Path json, JsonNode labels) {
     SortedMap<Integer, String> out = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = labels.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : labels.properties()) {
       if (e.getKey().matches("\\d+")) {
         out.put(
             parseLabelValue(json, e.getKey()), e.getValue().asText()); // Decathlon: value → name
@@ -255,9 +248,7 @@ public final class DatasetFolder {
 
   private static List<Modality> modalities(JsonNode channels) {
     SortedMap<Integer, Modality> byIndex = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = channels.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : channels.properties()) {
       try {
         byIndex.put(Integer.parseInt(e.getKey()), Modality.fromChannelName(e.getValue().asText()));
       } catch (NumberFormatException ex) {

@@ -8,6 +8,7 @@ import io.distillery.volumeio.VolumeMetadata;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -52,8 +53,9 @@ public final class NiftiReader {
 
   /** Only the header (the voxel data is not decompressed). */
   public NiftiHeader readHeader(Path path) throws IOException {
-    try (InputStream raw = Files.newInputStream(path)) {
-      return readHeaderOnly(open(raw));
+    try (InputStream raw = Files.newInputStream(path);
+        InputStream in = open(raw).in()) {
+      return readHeaderOnly(new Opened(in, false));
     } catch (VolumeFormatException e) {
       throw withSource(e, path);
     }
@@ -129,10 +131,23 @@ public final class NiftiReader {
   }
 
   private <T> T read(InputStream raw, long rawSize, Decoder<T> decoder) throws IOException {
-    try {
-      Opened o = open(raw);
+    // The shield keeps a caller's stream open while closing our gzip layer frees its native
+    // inflater.
+    InputStream shielded =
+        new FilterInputStream(raw) {
+          @Override
+          public void close() {}
+        };
+    Opened o = open(shielded);
+    try (InputStream ignored = o.in()) {
       NiftiHeader h = readHeaderOnly(o);
-      long needed = h.voxOffset() + h.dataBytes();
+      long needed;
+      try {
+        needed = Math.addExact(h.voxOffset(), h.dataBytes());
+      } catch (ArithmeticException e) {
+        throw new VolumeFormatException(
+            "vox_offset " + h.voxOffset() + " + " + h.dataBytes() + " voxel bytes overflows", e);
+      }
       if (needed > options.maxDecompressedBytes()) {
         throw new VolumeFormatException(
             "file needs "

@@ -8,7 +8,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -181,10 +180,5 @@ public final class NiftiWriter {
       filler.fill(bb, (int) from, count);
       out.write(bb.array(), 0, count * size);
     }
-  }
-
-  /** Byte order of this machine, for callers that want native files. */
-  public static ByteOrder nativeOrder() {
-    return ByteOrder.nativeOrder();
   }
 }

@@ -4,6 +4,8 @@ import io.distillery.volumeio.Affine;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;
+import io.distillery.volumeio.Volumes;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -37,7 +39,7 @@ public final class Crop {
     float[] src = v.data();
     float[] dst = new float[out.size()];
     if (fill != 0f) {
-      java.util.Arrays.fill(dst, fill);
+      Arrays.fill(dst, fill);
     }
     copy(g, out, box, (from, to, n) -> System.arraycopy(src, from, dst, to, n));
     return v.withGridAndData(out, dst);
@@ -70,7 +72,7 @@ public final class Crop {
     int[] s = new int[3];
     int[] e = new int[3];
     for (int i = 0; i < 3; i++) {
-      s[i] = Math.floorDiv(g.dim(i) - shape[i], 2);
+      s[i] = (g.dim(i) - shape[i]) / 2; // truncation toward zero: the odd voxel goes to the end
       e[i] = s[i] + shape[i];
     }
     return new BoundingBox(s, e);
@@ -81,7 +83,7 @@ public final class Crop {
    * and clipped to the volume; the whole image when the labels are empty.
    */
   public static Volume toForeground(Volume image, LabelVolume labels, int marginVoxels) {
-    io.distillery.volumeio.Volumes.sameGrid(image, labels);
+    Volumes.sameGrid(image, labels);
     Optional<BoundingBox> box = BoundingBox.ofForeground(labels);
     return box.map(b -> toBox(image, b.expand(marginVoxels).clipTo(image.grid()), 0f))
         .orElse(image);
