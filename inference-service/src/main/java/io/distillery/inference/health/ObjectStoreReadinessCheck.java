@@ -2,11 +2,14 @@ package io.distillery.inference.health;
 
 import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 /**
  * Ready when the object store answers and the bucket exists (it is created on first check; bucket
@@ -16,10 +19,22 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ObjectStoreReadinessCheck implements HealthCheck {
 
+  private static final Logger LOG = Logger.getLogger(ObjectStoreReadinessCheck.class);
+
   @Inject ObjectStore store;
   @Inject InferenceConfig config;
 
   private volatile boolean bucketEnsured;
+
+  /** Creates the bucket at start so that the first request finds it; failures are retried here. */
+  void onStart(@Observes StartupEvent event) {
+    try {
+      store.ensureBucket(config.s3().bucket());
+      bucketEnsured = true;
+    } catch (RuntimeException e) {
+      LOG.warnf("bucket not ready at start (%s); readiness will retry", e.getMessage());
+    }
+  }
 
   @Override
   public HealthCheckResponse call() {
