@@ -70,8 +70,9 @@ class TeacherOverfitTest {
     overfit(UNet3d.builder().setOutChannels(3).build(), 3e-3f, 80);
   }
 
-  /** A small teacher of the same class, for the default suite. */
+  /** A small teacher of the same class (~50 steps; minutes on the shared 2-core machine): heavy. */
   @Test
+  @org.junit.jupiter.api.Tag("heavy")
   void smallTeacherReachesDiceAboveNinetyPercent() {
     overfit(UNet3d.builder().setOutChannels(3).optBaseWidth(8).optDepth(3).build(), 1e-2f, 80);
   }
