@@ -10,7 +10,7 @@ import io.distillery.segml.networks.blocks.ActivationKind;
  *
  * <p>Defaults: base width 16, depth 4 (widths 16/32/64/128), plain stages, transposed convolution,
  * LeakyReLU, one norm set, no deep supervision, 1 input channel. With 2 output classes this has
- * <b>1,405,202 parameters</b> and <b>{@value #DEFAULT_FLOPS_DOC}</b> per input voxel (2 FLOPs per
+ * <b>1,401,282 parameters</b> and <b>{@value #DEFAULT_FLOPS_DOC}</b> per input voxel (2 FLOPs per
  * multiply-add of convolution-like layers; see {@link
  * io.distillery.segml.networks.blocks.SegBlock}). Width 16 rather than 8: the teacher is trained
  * once and must be the stronger model; width 8 is one {@code optBaseWidth(8)} away when CPU time
@@ -21,7 +21,7 @@ public final class UNet3d extends UNetCore3d {
   /** Type name in {@link NetworkSpec} and model cards. */
   public static final String TYPE = "UNet3d";
 
-  static final String DEFAULT_FLOPS_DOC = "TBD";
+  static final String DEFAULT_FLOPS_DOC = "107,264 FLOPs";
 
   UNet3d(NetworkSpec spec) {
     super(spec, false);
