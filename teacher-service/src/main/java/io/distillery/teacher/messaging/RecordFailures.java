@@ -11,8 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Which failures make a record poison (dead-letter it now, with the reason) rather than a bug to
- * surface. An unavailable object store is not listed here: it is retried with back-off first.
+ * Which failures are expected of a poison record (bad event, unusable volume or model) as opposed
+ * to a bug; both are dead-lettered with the reason, bugs are also logged as errors. An unavailable
+ * object store is not listed here: it is retried with back-off first.
  */
 final class RecordFailures {
 

@@ -69,8 +69,10 @@ public class TeacherModelPublishedConsumer {
           record.value(),
           "object store unavailable after " + retry.attempts() + " attempts: " + e.getMessage());
     } catch (Exception e) {
+      // Never fail the channel: a failing method would stop consumption of every partition.
       if (!RecordFailures.isPoison(e)) {
-        throw new IllegalStateException("unexpected failure on " + record.key(), e);
+        LOG.errorf(
+            e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
       }
       publisher.deadLetter(
           record.topic(), record.key(), headers, record.value(), RecordFailures.reason(e));
