@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * teachers/{teacherId}/{version}/{fileName}    teacher model files (.params, .onnx, model card)
  * teacher-outputs/{teacherId}/{version}/{volumeId}/soft-labels.dtc   encoded probabilities
  * teacher-outputs/{teacherId}/{version}/{volumeId}/features.dtc      encoded feature map
+ * teacher-outputs/{teacherId}/{version}/{volumeId}/produced.json     the announced
+ *                                              TeacherOutputsProduced record (written last)
  * jobs/{jobId}/spec.json                       training job specification
  * jobs/{jobId}/checkpoints/step-{step}/{file}  training checkpoints
  * models/{modelName}/{version}/{fileName}      published students (.params, .onnx, model-card.json)
@@ -74,6 +76,19 @@ public final class ObjectKeys {
 
   public static String teacherFeatures(String teacherId, String version, String volumeId) {
     return teacherOutputPrefix(teacherId, version, volumeId) + "features.dtc";
+  }
+
+  /**
+   * The TeacherOutputsProduced record of one (teacher version, volume), written after the event was
+   * acknowledged by the broker: its presence means the outputs were stored and announced.
+   */
+  public static String teacherOutputRecord(String teacherId, String version, String volumeId) {
+    return teacherOutputPrefix(teacherId, version, volumeId) + "produced.json";
+  }
+
+  /** Prefix of all teacher objects (manifests and model files), for listing. */
+  public static String teachersPrefix() {
+    return "teachers/";
   }
 
   public static String teacherOutputPrefix(String teacherId, String version, String volumeId) {

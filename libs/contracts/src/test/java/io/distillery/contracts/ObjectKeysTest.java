@@ -12,6 +12,8 @@ class ObjectKeysTest {
     assertThat(ObjectKeys.volumeImage("vol-1")).isEqualTo("volumes/vol-1/image.nii.gz");
     assertThat(ObjectKeys.teacherSoftLabels("liver", "3", "vol-1"))
         .isEqualTo("teacher-outputs/liver/3/vol-1/soft-labels.dtc");
+    assertThat(ObjectKeys.teacherOutputRecord("liver", "3", "vol-1"))
+        .isEqualTo("teacher-outputs/liver/3/vol-1/produced.json");
     assertThat(ObjectKeys.checkpointPrefix("job-1", 42))
         .isEqualTo("jobs/job-1/checkpoints/step-0000000042/");
     assertThat(ObjectKeys.modelFile("student", "2", "model.onnx"))

@@ -13,6 +13,34 @@ public interface TeacherConfig {
   /** Object store connection. */
   S3 s3();
 
+  /** Teacher inference. */
+  Inference inference();
+
+  /** Retries of work that failed because the object store was unavailable. */
+  Retry retry();
+
+  /** Engine threads and window batching. */
+  interface Inference {
+    /** Intra-op threads of the inference engine (ONNX Runtime / PyTorch). */
+    @WithDefault("2")
+    int threads();
+
+    /** Sliding windows per engine call. */
+    @WithDefault("2")
+    int windowsPerBatch();
+  }
+
+  /** Back-off of the consumers and the back-fill while the object store is down. */
+  interface Retry {
+    /** Attempts before a record is dead-lettered. */
+    @WithDefault("5")
+    int attempts();
+
+    /** Delay after the first failure; doubles with every further attempt. */
+    @WithDefault("1s")
+    java.time.Duration initialBackoff();
+  }
+
   /** S3 endpoint and credentials. */
   interface S3 {
     /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */

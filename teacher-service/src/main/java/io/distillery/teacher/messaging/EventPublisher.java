@@ -4,6 +4,9 @@ import io.distillery.contracts.EncodedEvent;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.DistilleryEvent;
+import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +32,7 @@ public class EventPublisher {
   private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
   @Inject EventCodec codec;
+  @Inject MeterRegistry meters;
 
   @Inject
   @Channel("events")
@@ -44,6 +48,19 @@ public class EventPublisher {
   }
 
   /**
+   * Publishes a teacher's outputs (after they are durable) and counts them in {@code
+   * distillery_teacher_outputs_total{teacher}}.
+   */
+  public void publishOutputs(TeacherOutputsProduced event, String parentTraceparent) {
+    publish(event, parentTraceparent);
+    Counter.builder("distillery.teacher.outputs")
+        .description("Teacher outputs stored and announced")
+        .tag("teacher", event.teacherId())
+        .register(meters)
+        .increment();
+  }
+
+  /**
    * Sends a record that could not be processed to {@code <topic>.dlq}, unchanged, with the reason
    * in the {@value Topics#DEAD_LETTER_REASON_HEADER} header.
    */
@@ -52,6 +69,11 @@ public class EventPublisher {
     Map<String, byte[]> withReason = new java.util.LinkedHashMap<>(headers);
     withReason.put(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
     send(Topics.deadLetter(topic), key, withReason, payload == null ? new byte[0] : payload);
+    Counter.builder("distillery.dead.letters")
+        .description("Records sent to a dead-letter topic")
+        .tag("topic", topic)
+        .register(meters)
+        .increment();
     LOG.warnf("dead-lettered a record of %s (key %s): %s", topic, key, reason);
   }
 

@@ -1,18 +1,17 @@
 package io.distillery.teacher.messaging;
 
+import io.distillery.contracts.DecodedEvent;
 import io.distillery.contracts.EventCodec;
-import io.distillery.contracts.InvalidEventException;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.VolumeIngested;
-import io.distillery.objectstore.ObjectStoreException;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
-import io.distillery.teacher.service.VolumeRegistry;
-import io.distillery.volumeio.VolumeException;
+import io.distillery.teacher.service.StoreRetry;
+import io.distillery.teacher.service.TeacherOutputService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -20,18 +19,20 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@link VolumeIngested}: reads the stored image back (digest and grid checked) and
- * records the volume. Invalid events and unreadable volumes are dead-lettered with the reason; an
- * unavailable object store is retried with back-off first.
+ * Consumes {@link VolumeIngested} (key = volume id, shared consumer group, so instances split the
+ * volumes) and runs every applicable teacher on the volume. Invalid events and unusable volumes go
+ * to the dead-letter topic with the reason; an unavailable object store is retried with exponential
+ * back-off, then dead-lettered. The record is acknowledged only after the outputs are stored and
+ * announced.
  */
 @ApplicationScoped
 public class VolumeIngestedConsumer {
 
   private static final Logger LOG = Logger.getLogger(VolumeIngestedConsumer.class);
-  static final int ATTEMPTS = 4;
 
   @Inject EventCodec codec;
-  @Inject VolumeRegistry registry;
+  @Inject TeacherOutputService outputs;
+  @Inject StoreRetry retry;
   @Inject EventPublisher publisher;
 
   @Incoming(Topics.VOLUME_INGESTED)
@@ -41,30 +42,32 @@ public class VolumeIngestedConsumer {
     for (Header h : record.headers()) {
       headers.put(h.key(), h.value());
     }
-    long backoffMs = 1000;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        VolumeIngested event = codec.decode(headers, record.value(), VolumeIngested.class).event();
-        registry.accept(event);
-        LOG.infof("volume %s received", event.volumeId());
-        return;
-      } catch (ObjectStoreUnavailableException e) {
-        if (attempt >= ATTEMPTS) {
-          publisher.deadLetter(
-              record.topic(),
-              record.key(),
-              headers,
-              record.value(),
-              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
-          return;
-        }
-        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
-        Thread.sleep(backoffMs);
-        backoffMs *= 2;
-      } catch (InvalidEventException | VolumeException | ObjectStoreException | IOException e) {
-        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-        return;
+    try {
+      DecodedEvent<VolumeIngested> decoded =
+          codec.decode(headers, record.value(), VolumeIngested.class);
+      VolumeIngested event = decoded.event();
+      List<TeacherOutputService.Outcome> outcomes =
+          retry.call(
+              "volume " + event.volumeId(),
+              () -> outputs.processVolume(event, decoded.cloudEvent().traceparent()));
+      LOG.infof("volume %s: teacher outcomes %s", event.volumeId(), outcomes);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (ObjectStoreUnavailableException e) {
+      publisher.deadLetter(
+          record.topic(),
+          record.key(),
+          headers,
+          record.value(),
+          "object store unavailable after " + retry.attempts() + " attempts: " + e.getMessage());
+    } catch (Exception e) {
+      // Never fail the channel: a failing method would stop consumption of every partition.
+      if (!RecordFailures.isPoison(e)) {
+        LOG.errorf(
+            e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
       }
+      publisher.deadLetter(
+          record.topic(), record.key(), headers, record.value(), RecordFailures.reason(e));
     }
   }
 }
