@@ -70,7 +70,9 @@ public final class JobSpecParser {
 
   private JobSpecParser() {}
 
-  /** Parses JSON, or YAML when {@code yaml} is set. */
+  /**
+   * Parses JSON, or YAML when {@code yaml} is set; {@code jobIdIfAbsent} names a job without id.
+   */
   public static JobSpec parse(String text, boolean yaml, String jobIdIfAbsent) {
     JsonNode tree;
     try {
@@ -80,14 +82,17 @@ public final class JobSpecParser {
           List.of(
               "the spec is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()));
     }
-    return fromTree(tree, jobIdIfAbsent);
+    if (tree instanceof ObjectNode object && !object.hasNonNull("jobId")) {
+      object.put("jobId", jobIdIfAbsent);
+    }
+    return fromTree(tree, null);
   }
 
   /**
-   * Resolves a spec tree; {@code jobIdIfAbsent} is used when the tree has no {@code jobId} (a tree
-   * whose jobId differs from a non-null {@code jobIdIfAbsent} is refused).
+   * Resolves a spec tree; {@code requestJobId} (the id of a {@code TrainingRequested}, or null) is
+   * used when the tree has no {@code jobId}, and a tree whose jobId differs from it is refused.
    */
-  public static JobSpec fromTree(JsonNode tree, String jobIdIfAbsent) {
+  public static JobSpec fromTree(JsonNode tree, String requestJobId) {
     List<String> errors = new ArrayList<>();
     if (tree == null || !tree.isObject()) {
       throw new InvalidJobSpecException(List.of("the spec must be an object"));
@@ -101,9 +106,9 @@ public final class JobSpecParser {
     }
     String jobId = text(spec, "jobId", null);
     if (jobId == null) {
-      jobId = jobIdIfAbsent;
-    } else if (jobIdIfAbsent != null && !jobId.equals(jobIdIfAbsent)) {
-      errors.add("jobId '" + jobId + "' differs from the request's job id '" + jobIdIfAbsent + "'");
+      jobId = requestJobId;
+    } else if (requestJobId != null && !jobId.equals(requestJobId)) {
+      errors.add("jobId '" + jobId + "' differs from the request's job id '" + requestJobId + "'");
     }
     if (jobId == null) {
       errors.add("jobId is required");
