@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * teacher-outputs/{teacherId}/{version}/{volumeId}/produced.json     the announced
  *                                              TeacherOutputsProduced record (written last)
  * jobs/{jobId}/spec.json                       training job specification
+ * jobs/{jobId}/state.json                      training job state (progress, outcome), rewritten
  * jobs/{jobId}/checkpoints/step-{step}/{file}  training checkpoints
  * models/{modelName}/{version}/{fileName}      published students (.params, .onnx, model-card.json)
  * segmentations/{requestId}/{fileName}         asynchronous segmentation inputs and results
@@ -97,6 +98,16 @@ public final class ObjectKeys {
 
   public static String jobSpec(String jobId) {
     return "jobs/" + id(jobId) + "/spec.json";
+  }
+
+  /** The job's latest persisted state; rewritten as the job progresses. */
+  public static String jobState(String jobId) {
+    return "jobs/" + id(jobId) + "/state.json";
+  }
+
+  /** Prefix of every job's objects, for listing jobs at start-up. */
+  public static String jobsPrefix() {
+    return "jobs/";
   }
 
   public static String checkpointPrefix(String jobId, long step) {

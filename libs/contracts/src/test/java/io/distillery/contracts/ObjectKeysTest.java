@@ -16,6 +16,8 @@ class ObjectKeysTest {
         .isEqualTo("teacher-outputs/liver/3/vol-1/produced.json");
     assertThat(ObjectKeys.checkpointPrefix("job-1", 42))
         .isEqualTo("jobs/job-1/checkpoints/step-0000000042/");
+    assertThat(ObjectKeys.jobState("job-1")).isEqualTo("jobs/job-1/state.json");
+    assertThat(ObjectKeys.jobState("job-1")).startsWith(ObjectKeys.jobsPrefix());
     assertThat(ObjectKeys.modelFile("student", "2", "model.onnx"))
         .isEqualTo("models/student/2/model.onnx");
   }

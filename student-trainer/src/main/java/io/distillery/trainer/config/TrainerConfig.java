@@ -13,6 +13,24 @@ public interface TrainerConfig {
   /** Object store connection. */
   S3 s3();
 
+  /** Job execution. */
+  Trainer trainer();
+
+  /** How jobs run. */
+  interface Trainer {
+    /** Jobs that train at the same time on this instance; further jobs wait in the queue. */
+    @WithDefault("1")
+    int maxConcurrentJobs();
+
+    /** Threads that read and preprocess volumes from the object store while a job starts. */
+    @WithDefault("2")
+    int loaderThreads();
+
+    /** Resume unfinished jobs found in the object store when the service starts. */
+    @WithDefault("true")
+    boolean resumeOnStart();
+  }
+
   /** S3 endpoint and credentials. */
   interface S3 {
     /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */

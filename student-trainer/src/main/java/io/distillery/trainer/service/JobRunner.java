@@ -1,0 +1,649 @@
+package io.distillery.trainer.service;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.distillery.contracts.ObjectKeys;
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.events.StudentModelPublished;
+import io.distillery.contracts.events.TeacherModelPublished;
+import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.distillery.contracts.events.VolumeIngested;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.ObjectSummary;
+import io.distillery.objectstore.StoredObject;
+import io.distillery.segml.checkpoint.Checkpoint;
+import io.distillery.segml.checkpoint.IntensityNormalization;
+import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PreprocessingSpec;
+import io.distillery.segml.distillation.CrossTeachingLoss;
+import io.distillery.segml.distillation.MskdLoss;
+import io.distillery.segml.distillation.RampUp;
+import io.distillery.segml.distillation.UnpairedCtMrLoss;
+import io.distillery.segml.export.OnnxExporter;
+import io.distillery.segml.networks.LiteUNet3d;
+import io.distillery.segml.networks.NetworkSpec;
+import io.distillery.segml.networks.SegmentationNetwork;
+import io.distillery.segml.networks.UpsamplingMode;
+import io.distillery.segml.networks.blocks.ActivationKind;
+import io.distillery.trainer.JobSpec;
+import io.distillery.trainer.JobSpec.DataSelection;
+import io.distillery.trainer.JobSpec.NetworkConfig;
+import io.distillery.trainer.JobSpec.TeacherRef;
+import io.distillery.trainer.JobState;
+import io.distillery.trainer.JobStatus;
+import io.distillery.trainer.Method;
+import io.distillery.trainer.config.TrainerConfig;
+import io.distillery.trainer.messaging.CatalogReader;
+import io.distillery.trainer.messaging.EventPublisher;
+import io.distillery.trainer.training.BatchSource;
+import io.distillery.trainer.training.CaseLoader;
+import io.distillery.trainer.training.DataIndex;
+import io.distillery.trainer.training.Evaluator;
+import io.distillery.trainer.training.Objective;
+import io.distillery.trainer.training.Objectives;
+import io.distillery.trainer.training.PreparedCase;
+import io.distillery.trainer.training.SampleGroup;
+import io.distillery.trainer.training.SoftLabelMode;
+import io.distillery.trainer.training.Trainer;
+import io.distillery.trainer.training.TrainingException;
+import io.distillery.trainer.training.TrainingListener;
+import io.distillery.trainer.training.TrainingSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one job end to end: resolves its data from the catalogue (or, on resume, from the manifest
+ * fixed at first start), loads volumes in background threads while the networks are built, trains
+ * (resuming from the newest checkpoint), evaluates on the validation split, exports params + ONNX +
+ * model card and publishes {@code StudentModelPublished} or {@code TeacherModelPublished}.
+ */
+@ApplicationScoped
+public class JobRunner {
+  private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+  @Inject ObjectStore store;
+  @Inject TrainerConfig config;
+  @Inject JobStore jobs;
+  @Inject CatalogReader catalog;
+  @Inject EventPublisher publisher;
+
+  /** Runs {@code spec}; throws on failure or cancellation. */
+  public void run(JobSpec spec, JobContext context) {
+    JobStatus status = context.update(s -> s, false);
+    DataIndex index = catalog.read();
+    Map<String, List<String>> manifest = status.dataManifest();
+    Map<String, String> teacherVersions = teacherVersions(spec, index);
+    if (manifest.isEmpty()) {
+      manifest = resolveManifest(spec, index, teacherVersions);
+      Map<String, List<String>> fixed = manifest;
+      context.update(s -> s.withManifest(fixed), false);
+    }
+    CaseLoader loader =
+        new CaseLoader(
+            store,
+            spec.classes(),
+            spec.budget().spacingMm(),
+            (float) spec.hyper("ctWindowLow"),
+            (float) spec.hyper("ctWindowHigh"));
+    ExecutorService io =
+        Executors.newFixedThreadPool(
+            config.trainer().loaderThreads(),
+            r -> {
+              Thread t = new Thread(r, "case-loader-" + spec.jobId());
+              t.setDaemon(true);
+              return t;
+            });
+    try (NDManager manager = NDManager.newBaseManager()) {
+      // Volumes stream in while the networks are built and the checkpoint is read.
+      Map<String, List<Future<PreparedCase>>> pending = new LinkedHashMap<>();
+      SoftLabelMode mode = softLabelMode(spec.method());
+      manifest.forEach(
+          (group, ids) -> {
+            List<Future<PreparedCase>> futures = new ArrayList<>();
+            for (String id : ids) {
+              VolumeIngested v = volume(index, id);
+              boolean validation = group.startsWith("validation");
+              List<TeacherOutputsProduced> outputs =
+                  validation
+                          || group.startsWith("unlabelled")
+                              && spec.method() == Method.CROSS_TEACHING_ONLINE
+                      ? List.of()
+                      : outputs(spec, index, teacherVersions, id);
+              SoftLabelMode m = validation ? SoftLabelMode.NONE : mode;
+              futures.add(io.submit(() -> loader.load(v, outputs, m)));
+            }
+            pending.put(group, futures);
+          });
+      Engine.getInstance().setRandomSeed((int) spec.seed());
+      Objective objective = buildObjective(spec, manager, teacherVersions, manifest);
+      Trainer trainer =
+          new Trainer(
+              objective,
+              manager,
+              (float) spec.hyper("learningRate"),
+              spec.hyper("polyPower"),
+              (float) spec.hyper("weightDecay"));
+      long start = 0;
+      long[] consumed = null;
+      if (status.lastCheckpointStep() > 0) {
+        TrainingSnapshot snapshot = jobs.readCheckpoint(spec.jobId(), status.lastCheckpointStep());
+        trainer.restore(snapshot);
+        start = snapshot.step();
+        consumed = snapshot.consumed();
+        LOG.infof("job %s resumes from the checkpoint of step %d", spec.jobId(), start);
+      }
+      List<SampleGroup> groups = new ArrayList<>();
+      Map<String, List<PreparedCase>> validation = new LinkedHashMap<>();
+      int normSet = 0;
+      for (Map.Entry<String, List<Future<PreparedCase>>> e : pending.entrySet()) {
+        List<PreparedCase> cases = new ArrayList<>();
+        for (Future<PreparedCase> f : e.getValue()) {
+          cases.add(await(f));
+        }
+        if (e.getKey().startsWith("validation")) {
+          validation.put(e.getKey(), cases);
+          continue;
+        }
+        int set = spec.method() == Method.UNPAIRED_CT_MR && e.getKey().startsWith("MR") ? 1 : 0;
+        groups.add(new SampleGroup(e.getKey(), cases, labelledUnion(cases), set));
+        normSet = Math.max(normSet, set);
+      }
+      context.update(s -> s.withState(JobState.RUNNING, null), true);
+      try (BatchSource source =
+          new BatchSource(
+              groups,
+              spec.budget().patchSize(),
+              spec.hyper("foregroundFraction"),
+              spec.seed(),
+              consumed)) {
+        trainer.run(
+            source,
+            start,
+            spec.budget().steps(),
+            spec.budget().stepsPerEpoch(),
+            spec.budget().progressEvery(),
+            spec.budget().checkpointEvery(),
+            listener(spec, context));
+      } finally {
+        trainer.close();
+      }
+      SegmentationNetwork published = objective.networks().get(0);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (Map.Entry<String, List<PreparedCase>> e : validation.entrySet()) {
+        boolean mr = e.getKey().endsWith("MR");
+        metrics.putAll(
+            Evaluator.evaluate(
+                published,
+                spec.method() == Method.UNPAIRED_CT_MR && mr ? 1 : 0,
+                e.getValue(),
+                spec.budget().patchSize(),
+                spec.hyper("validationOverlap"),
+                spec.classes(),
+                spec.method() == Method.UNPAIRED_CT_MR ? (mr ? "MR/" : "CT/") : ""));
+      }
+      Map<String, String> files = export(spec, objective, published, metrics);
+      context.update(s -> s.withResult(metrics, files), false);
+    } finally {
+      io.shutdownNow();
+    }
+  }
+
+  private TrainingListener listener(JobSpec spec, JobContext context) {
+    return new TrainingListener() {
+      @Override
+      public void progress(
+          long step, int epoch, Map<String, Double> losses, double stepSeconds, double wait) {
+        context.update(s -> s.withProgress(step, epoch, losses, wait, stepSeconds), true);
+      }
+
+      @Override
+      public void checkpoint(TrainingSnapshot snapshot) {
+        jobs.saveCheckpoint(spec.jobId(), snapshot);
+        context.update(s -> s.withCheckpoint(snapshot.step()), false);
+        LOG.infof("job %s: checkpoint at step %d", spec.jobId(), snapshot.step());
+      }
+
+      @Override
+      public boolean cancelled() {
+        return context.cancelled();
+      }
+    };
+  }
+
+  static SoftLabelMode softLabelMode(Method method) {
+    return switch (method) {
+      case KD, CROSS_TEACHING_OFFLINE -> SoftLabelMode.ALL_CLASSES;
+      case MS_KD -> SoftLabelMode.FOREGROUND_PER_ORGAN;
+      default -> SoftLabelMode.NONE;
+    };
+  }
+
+  /** Group name → volume ids; validation groups start with "validation". */
+  Map<String, List<String>> resolveManifest(
+      JobSpec spec, DataIndex index, Map<String, String> teacherVersions) {
+    Map<String, List<String>> manifest = new LinkedHashMap<>();
+    boolean needsOutputs = softLabelMode(spec.method()) != SoftLabelMode.NONE;
+    List<VolumeIngested> train = select(index, spec.datasets());
+    if (spec.method() == Method.UNPAIRED_CT_MR) {
+      manifest.put("CT", ids(train.stream().filter(v -> "CT".equals(v.modality())).toList()));
+      manifest.put("MR", ids(train.stream().filter(v -> "MR".equals(v.modality())).toList()));
+    } else {
+      for (DataSelection d : spec.datasets()) {
+        List<VolumeIngested> vs = index.volumes(d.id(), d.split());
+        if (needsOutputs) {
+          vs =
+              vs.stream()
+                  .filter(v -> hasOutputs(spec, index, teacherVersions, v.volumeId()))
+                  .toList();
+        }
+        manifest.put("train:" + d.id() + ":" + d.split(), ids(vs));
+      }
+      if (!spec.unlabelled().isEmpty()
+          && (spec.method() == Method.CROSS_TEACHING_ONLINE || needsOutputs)) {
+        List<VolumeIngested> pool = select(index, spec.unlabelled());
+        if (needsOutputs) {
+          pool =
+              pool.stream()
+                  .filter(v -> hasOutputs(spec, index, teacherVersions, v.volumeId()))
+                  .toList();
+        }
+        manifest.put("unlabelled", ids(pool));
+      }
+    }
+    for (Map.Entry<String, List<String>> e : manifest.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        throw new TrainingException(
+            "no usable volumes for group "
+                + e.getKey()
+                + (needsOutputs
+                    ? " (volumes need outputs of every teacher " + teacherVersions + ")"
+                    : "")
+                + "; catalogue: "
+                + index.summary());
+      }
+    }
+    List<VolumeIngested> val = select(index, spec.validation());
+    if (spec.method() == Method.UNPAIRED_CT_MR) {
+      putIfAny(
+          manifest, "validation:CT", val.stream().filter(v -> "CT".equals(v.modality())).toList());
+      putIfAny(
+          manifest, "validation:MR", val.stream().filter(v -> "MR".equals(v.modality())).toList());
+    } else {
+      putIfAny(manifest, "validation", val);
+    }
+    return manifest;
+  }
+
+  private static void putIfAny(Map<String, List<String>> m, String key, List<VolumeIngested> vs) {
+    if (!vs.isEmpty()) {
+      m.put(key, ids(vs));
+    }
+  }
+
+  private static List<VolumeIngested> select(DataIndex index, List<DataSelection> selections) {
+    List<VolumeIngested> out = new ArrayList<>();
+    for (DataSelection d : selections) {
+      out.addAll(index.volumes(d.id(), d.split()));
+    }
+    return out;
+  }
+
+  private static List<String> ids(List<VolumeIngested> vs) {
+    return vs.stream().map(VolumeIngested::volumeId).toList();
+  }
+
+  private static VolumeIngested volume(DataIndex index, String id) {
+    return index
+        .volume(id)
+        .orElseThrow(
+            () ->
+                new TrainingException(
+                    "volume " + id + " of the job's manifest is no longer in the catalogue"));
+  }
+
+  private Map<String, String> teacherVersions(JobSpec spec, DataIndex index) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    for (TeacherRef t : spec.teachers()) {
+      String version = t.version();
+      if (version == null) {
+        version =
+            spec.method() == Method.MSKD
+                ? latestStoredTeacher(t.id())
+                : index
+                    .latestVersion(t.id())
+                    .orElseThrow(
+                        () ->
+                            new TrainingException("teacher " + t.id() + " has no stored outputs"));
+      }
+      versions.put(t.id(), version);
+    }
+    return versions;
+  }
+
+  private static boolean hasOutputs(
+      JobSpec spec, DataIndex index, Map<String, String> versions, String volumeId) {
+    return versions.entrySet().stream()
+        .allMatch(e -> index.output(e.getKey(), e.getValue(), volumeId).isPresent());
+  }
+
+  private static List<TeacherOutputsProduced> outputs(
+      JobSpec spec, DataIndex index, Map<String, String> versions, String volumeId) {
+    if (softLabelMode(spec.method()) == SoftLabelMode.NONE) {
+      return List.of();
+    }
+    List<TeacherOutputsProduced> out = new ArrayList<>();
+    versions.forEach(
+        (id, version) ->
+            out.add(
+                index
+                    .output(id, version, volumeId)
+                    .orElseThrow(
+                        () ->
+                            new TrainingException(
+                                "teacher "
+                                    + id
+                                    + "@"
+                                    + version
+                                    + " has no outputs for "
+                                    + volumeId))));
+    return out;
+  }
+
+  private static int[] labelledUnion(List<PreparedCase> cases) {
+    return cases.stream()
+        .flatMapToInt(c -> java.util.Arrays.stream(c.labelledClasses()))
+        .distinct()
+        .sorted()
+        .toArray();
+  }
+
+  private Objective buildObjective(
+      JobSpec spec,
+      NDManager manager,
+      Map<String, String> teacherVersions,
+      Map<String, List<String>> manifest) {
+    int classes = spec.classes().size();
+    int batch = spec.budget().batchSize();
+    int trainGroups =
+        (int) manifest.keySet().stream().filter(k -> !k.startsWith("validation")).count();
+    return switch (spec.method()) {
+      case SUPERVISED ->
+          Objectives.supervised(
+              init(manager, network(spec.network(), classes, 1, null)), batch, trainGroups);
+      case KD, MS_KD, CROSS_TEACHING_OFFLINE ->
+          Objectives.storedSoftLabels(
+              init(manager, network(spec.network(), classes, 1, null)),
+              spec.method(),
+              batch,
+              trainGroups,
+              spec::hyper);
+      case MSKD -> {
+        TeacherRef t = spec.teachers().get(0);
+        SegmentationNetwork teacher =
+            loadTeacher(t.id(), teacherVersions.get(t.id()), manager, spec);
+        yield Objectives.mskd(
+            init(manager, network(spec.network(), classes, 1, null)),
+            teacher,
+            new MskdLoss(
+                (float) spec.hyper("temperature"),
+                (float) spec.hyper("kdWeight"),
+                (float) spec.hyper("ffdWeight"),
+                (float) spec.hyper("rgdWeight")),
+            batch,
+            trainGroups);
+      }
+      case UNPAIRED_CT_MR ->
+          Objectives.unpairedCtMr(
+              init(manager, network(spec.network(), classes, 2, null)),
+              new UnpairedCtMrLoss(
+                  (float) spec.hyper("temperature"), (float) spec.hyper("kdWeight")),
+              batch);
+      case CROSS_TEACHING_ONLINE ->
+          Objectives.crossTeachingOnline(
+              init(manager, network(spec.network(), classes, 1, null)),
+              init(
+                  manager,
+                  network(spec.teacherNetwork(), classes, 1, UpsamplingMode.TRANSPOSED_CONV)),
+              init(manager, network(spec.teacherNetwork(), classes, 1, UpsamplingMode.TRILINEAR)),
+              new CrossTeachingLoss(
+                  (float) spec.hyper("consistencyWeight"),
+                  (float) spec.hyper("distillationWeight"),
+                  (float) spec.hyper("temperature"),
+                  new RampUp(spec.hyper("rampUpEpochs"))),
+              batch,
+              trainGroups - 1);
+    };
+  }
+
+  static NetworkSpec network(
+      NetworkConfig c, int classes, int normSets, UpsamplingMode upsampling) {
+    boolean lite = LiteUNet3d.TYPE.equals(c.name());
+    // Cross-teaching teachers are residual U-Nets with SE (Choi 2022); the others plain.
+    boolean residual = upsampling != null;
+    return new NetworkSpec(
+        c.name(),
+        1,
+        classes,
+        c.baseWidth(),
+        c.depth(),
+        upsampling != null
+            ? upsampling
+            : lite ? UpsamplingMode.TRILINEAR : UpsamplingMode.TRANSPOSED_CONV,
+        residual,
+        residual,
+        normSets,
+        false,
+        ActivationKind.LEAKY_RELU);
+  }
+
+  private static SegmentationNetwork init(NDManager manager, NetworkSpec spec) {
+    SegmentationNetwork net = spec.build();
+    int m = net.sizeMultiple();
+    net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, m, m, m));
+    return net;
+  }
+
+  private String latestStoredTeacher(String teacherId) {
+    String prefix = "teachers/" + ObjectKeys.id(teacherId) + "/";
+    return store.list(config.s3().bucket(), prefix).stream()
+        .map(ObjectSummary::key)
+        .filter(k -> k.endsWith("/" + Checkpoint.CARD_FILE))
+        .map(k -> k.substring(prefix.length(), k.indexOf('/', prefix.length())))
+        .max(
+            Comparator.comparingLong((String v) -> v.matches("\\d+") ? Long.parseLong(v) : -1)
+                .thenComparing(v -> v))
+        .orElseThrow(
+            () ->
+                new TrainingException(
+                    "teacher " + teacherId + " has no stored model under " + prefix));
+  }
+
+  private SegmentationNetwork loadTeacher(
+      String id, String version, NDManager manager, JobSpec spec) {
+    try {
+      Path dir = Files.createTempDirectory("teacher-" + id);
+      for (String file : List.of(Checkpoint.CARD_FILE, Checkpoint.PARAMS_FILE)) {
+        try (InputStream in =
+            store.get(config.s3().bucket(), ObjectKeys.teacherFile(id, version, file), true)) {
+          Files.copy(in, dir.resolve(file));
+        }
+      }
+      Checkpoint.Loaded loaded = Checkpoint.load(dir, manager);
+      if (!loaded.card().labelNames().equals(spec.classes())) {
+        throw new TrainingException(
+            "teacher "
+                + id
+                + "@"
+                + version
+                + " outputs "
+                + loaded.card().labelNames()
+                + ", the job's classes are "
+                + spec.classes());
+      }
+      deleteTree(dir);
+      return loaded.network();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load teacher " + id + "@" + version, e);
+    }
+  }
+
+  private Map<String, String> export(
+      JobSpec spec, Objective objective, SegmentationNetwork network, Map<String, Double> metrics) {
+    boolean teacher = spec.method().producesTeacher();
+    List<String> modalities =
+        spec.method() == Method.UNPAIRED_CT_MR ? List.of("CT", "MR") : List.of(spec.modality());
+    Map<String, Object> hyper = new LinkedHashMap<>(spec.hyperParameters());
+    hyper.put("method", spec.method().methodName());
+    hyper.put("steps", spec.budget().steps());
+    hyper.put("batchSize", spec.budget().batchSize());
+    hyper.put("seed", spec.seed());
+    double[] xyz = spec.budget().spacingMm();
+    IntensityNormalization intensity =
+        "MR".equals(spec.modality())
+            ? new IntensityNormalization("zscore", 0, 0, 0, 1)
+            : new IntensityNormalization(
+                "ct-window",
+                spec.hyper("ctWindowLow"),
+                spec.hyper("ctWindowHigh"),
+                (spec.hyper("ctWindowLow") + spec.hyper("ctWindowHigh")) / 2,
+                (spec.hyper("ctWindowHigh") - spec.hyper("ctWindowLow")) / 2);
+    ModelCard card =
+        new ModelCard(
+            ModelCard.SCHEMA_VERSION,
+            spec.modelName(),
+            network.spec(),
+            hyper,
+            new PreprocessingSpec(
+                "RAS",
+                new double[] {xyz[2], xyz[1], xyz[0]},
+                intensity,
+                spec.budget().patchSize(),
+                "sliding-window",
+                spec.hyper("validationOverlap")),
+            spec.classes(),
+            modalities,
+            metrics,
+            null);
+    String bucket = config.s3().bucket();
+    Map<String, ObjectRef> refs = new LinkedHashMap<>();
+    Map<String, String> keys = new LinkedHashMap<>();
+    try {
+      Path dir = Files.createTempDirectory("export-" + spec.jobId());
+      ModelCard written = Checkpoint.save(network, card, dir);
+      Map<String, Path> files = new LinkedHashMap<>();
+      files.put("params", dir.resolve(Checkpoint.PARAMS_FILE));
+      if (modalities.size() == 1) {
+        files.put("onnx", OnnxExporter.export(network, 0, dir.resolve("model.onnx")));
+      } else {
+        for (int i = 0; i < modalities.size(); i++) {
+          String m = modalities.get(i);
+          files.put(
+              "onnx-" + m, OnnxExporter.export(network, i, dir.resolve("model-" + m + ".onnx")));
+        }
+      }
+      files.put("modelCard", dir.resolve(Checkpoint.CARD_FILE));
+      for (Map.Entry<String, Path> f : files.entrySet()) {
+        String name = f.getValue().getFileName().toString();
+        String key =
+            teacher
+                ? ObjectKeys.teacherFile(spec.modelName(), spec.modelVersion(), name)
+                : ObjectKeys.modelFile(spec.modelName(), spec.modelVersion(), name);
+        String type = name.endsWith(".json") ? "application/json" : "application/octet-stream";
+        StoredObject stored = store.put(bucket, key, f.getValue(), type);
+        refs.put(f.getKey(), ref(stored, type));
+        keys.put(f.getKey(), key);
+      }
+      Map<String, String> labelNames = new LinkedHashMap<>();
+      for (int i = 0; i < spec.classes().size(); i++) {
+        labelNames.put(String.valueOf(i), spec.classes().get(i));
+      }
+      if (teacher) {
+        // The manifest is the model card (rebuilds the network; names the preprocessing).
+        String manifestKey = ObjectKeys.teacherManifest(spec.modelName(), spec.modelVersion());
+        StoredObject manifest =
+            store.put(
+                bucket,
+                manifestKey,
+                Checkpoint.toJson(written).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/json");
+        keys.put("manifest", manifestKey);
+        publisher.publish(
+            new TeacherModelPublished(
+                spec.modelName(),
+                spec.modelVersion(),
+                "djl",
+                ref(manifest, "application/json"),
+                refs,
+                spec.modality(),
+                spec.datasets().stream().map(DataSelection::id).distinct().toList(),
+                labelNames,
+                network.spec().depth() >= 2 ? "decoder." + (network.spec().depth() - 2) : null,
+                1.0,
+                spec.jobId(),
+                Instant.now()),
+            null);
+      } else {
+        publisher.publish(
+            new StudentModelPublished(
+                spec.modelName(),
+                spec.modelVersion(),
+                spec.jobId(),
+                spec.method().methodName(),
+                refs,
+                labelNames,
+                metrics,
+                Instant.now()),
+            null);
+      }
+      deleteTree(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export the model of job " + spec.jobId(), e);
+    }
+    return keys;
+  }
+
+  private static ObjectRef ref(StoredObject o, String type) {
+    return new ObjectRef(o.bucket(), o.key(), o.sha256(), o.size(), type);
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainingException("interrupted while loading volumes", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new TrainingException("loading a volume failed: " + cause, cause);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.distillery.trainer.service;
+
+import io.distillery.trainer.JobStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Prometheus view of running jobs: {@code distillery_training_loss{job,component}}, {@code
+ * distillery_training_validation_dice{job,class}}, {@code distillery_training_data_wait_ratio{job}}
+ * gauges and the {@code distillery_training_step_seconds} timer.
+ */
+@ApplicationScoped
+public class TrainingMetrics {
+
+  @Inject MeterRegistry registry;
+
+  private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
+
+  /** Records a status update. */
+  public void record(JobStatus status) {
+    String job = status.jobId();
+    status
+        .losses()
+        .forEach(
+            (component, v) ->
+                gauge("distillery_training_loss", Tags.of("job", job, "component", component), v));
+    status
+        .validation()
+        .forEach(
+            (name, v) -> {
+              if (name.contains("dice/")) {
+                gauge(
+                    "distillery_training_validation_dice",
+                    Tags.of("job", job, "class", name.substring(name.indexOf("dice/") + 5)),
+                    v);
+              }
+            });
+    if (status.dataWaitFraction() != null) {
+      gauge("distillery_training_data_wait_ratio", Tags.of("job", job), status.dataWaitFraction());
+    }
+    if (status.stepSeconds() != null) {
+      Timer.builder("distillery_training_step_seconds")
+          .tag("job", job)
+          .register(registry)
+          .record(Duration.ofNanos((long) (status.stepSeconds() * 1e9)));
+    }
+  }
+
+  private void gauge(String name, Tags tags, double value) {
+    String id = name + tags;
+    AtomicReference<Double> holder =
+        values.computeIfAbsent(
+            id,
+            k -> {
+              AtomicReference<Double> ref = new AtomicReference<>(value);
+              Gauge.builder(name, ref, r -> r.get()).tags(tags).register(registry);
+              return ref;
+            });
+    holder.set(value);
+  }
+}

@@ -1,0 +1,116 @@
+package io.distillery.trainer.training;
+
+import io.distillery.segml.transforms.Augmentation;
+import io.distillery.segml.transforms.Patch;
+import io.distillery.segml.transforms.PatchSampler;
+import io.distillery.segml.transforms.PrefetchingSampler;
+import io.distillery.segml.transforms.TrainingCase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Patches for training steps, one deterministic stream per {@link SampleGroup}, each produced on a
+ * background thread ({@link PrefetchingSampler}) so that sampling overlaps the step's compute. Soft
+ * labels travel as extra image channels (channel 0 the image, 1.. the probabilities), so crops,
+ * flips and padding apply to both identically; intensity augmentation is therefore off when soft
+ * labels are present.
+ *
+ * <p>Resumable: the stream of group g is a {@link PatchSampler} seeded with {@code seed + 7919·g};
+ * a resumed job replays the number of patches each group had delivered. Time spent waiting in
+ * {@link #take} is accumulated for the data-wait fraction.
+ */
+public final class BatchSource implements AutoCloseable {
+  private static final int PREFETCH = 4;
+
+  private final List<SampleGroup> groups;
+  private final List<PrefetchingSampler> samplers = new ArrayList<>();
+  private final long[] consumed;
+  private long waitNanos;
+
+  /**
+   * @param groups sample groups
+   * @param patchSize D, H, W
+   * @param foregroundFraction fraction of foreground-centred patches
+   * @param seed job seed
+   * @param alreadyConsumed patches each group delivered before a resume (null: fresh start)
+   */
+  public BatchSource(
+      List<SampleGroup> groups,
+      int[] patchSize,
+      double foregroundFraction,
+      long seed,
+      long[] alreadyConsumed) {
+    this.groups = List.copyOf(groups);
+    this.consumed = new long[groups.size()];
+    for (int g = 0; g < groups.size(); g++) {
+      SampleGroup group = groups.get(g);
+      boolean soft = group.cases().get(0).softLabels() != null;
+      // Flips only with soft labels (intensity changes would corrupt them) [our choice].
+      Augmentation augmentation =
+          soft ? new Augmentation(0.5, 0, 0, 0, 0, 0) : Augmentation.light();
+      List<TrainingCase> cases = new ArrayList<>();
+      for (PreparedCase c : group.cases()) {
+        cases.add(toTrainingCase(c));
+      }
+      PatchSampler sampler =
+          new PatchSampler(cases, patchSize, foregroundFraction, augmentation, seed + 7919L * g);
+      long skip = alreadyConsumed == null ? 0 : alreadyConsumed[g];
+      for (long i = 0; i < skip; i++) {
+        sampler.next();
+      }
+      consumed[g] = skip;
+      samplers.add(new PrefetchingSampler(sampler, PREFETCH));
+    }
+  }
+
+  private static TrainingCase toTrainingCase(PreparedCase c) {
+    if (c.softLabels() == null) {
+      return new TrainingCase(c.image(), 1, c.labels(), c.shape());
+    }
+    float[] packed = new float[(1 + c.softChannels()) * c.voxels()];
+    System.arraycopy(c.image(), 0, packed, 0, c.voxels());
+    System.arraycopy(c.softLabels(), 0, packed, c.voxels(), c.softLabels().length);
+    return new TrainingCase(packed, 1 + c.softChannels(), c.labels(), c.shape());
+  }
+
+  /** The groups, in stream order. */
+  public List<SampleGroup> groups() {
+    return groups;
+  }
+
+  /** The next patch of group {@code g}. */
+  public Patch take(int g) {
+    long start = System.nanoTime();
+    try {
+      Patch patch = samplers.get(g).take();
+      consumed[g]++;
+      return patch;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainingException("interrupted while waiting for data", e);
+    } finally {
+      waitNanos += System.nanoTime() - start;
+    }
+  }
+
+  /** Patches delivered per group (for checkpoints). */
+  public long[] consumed() {
+    return consumed.clone();
+  }
+
+  /** Total nanoseconds spent waiting in {@link #take}. */
+  public long waitNanos() {
+    return waitNanos;
+  }
+
+  @Override
+  public void close() {
+    for (PrefetchingSampler s : samplers) {
+      try {
+        s.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.distillery.trainer.training;
+
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.distillery.contracts.events.VolumeIngested;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.segml.transforms.TrilinearResize;
+import io.distillery.tensorcodec.DecodedTensor;
+import io.distillery.tensorcodec.TensorCodec;
+import io.distillery.volumeio.Grid;
+import io.distillery.volumeio.LabelVolume;
+import io.distillery.volumeio.Volume;
+import io.distillery.volumeio.intensity.Intensity;
+import io.distillery.volumeio.nifti.NiftiReader;
+import io.distillery.volumeio.orientation.Orientation;
+import io.distillery.volumeio.resample.Resampler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one volume (canonical image, label, stored teacher probabilities) from the object store and
+ * prepares it at the job's spacing: image trilinear, labels nearest, probabilities trilinear; CT
+ * clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
+ * card's {@code PreprocessingSpec}). Every read verifies the stored SHA-256. Thread-safe.
+ */
+public final class CaseLoader {
+  private final ObjectStore store;
+  private final NiftiReader reader = NiftiReader.withDefaults();
+  private final List<String> classes;
+  private final double[] spacingXyz;
+  private final float ctLow;
+  private final float ctHigh;
+
+  /**
+   * @param store object store
+   * @param classes job classes, background first
+   * @param spacingXyz training spacing x, y, z (mm)
+   * @param ctLow CT window low (HU)
+   * @param ctHigh CT window high (HU)
+   */
+  public CaseLoader(
+      ObjectStore store, List<String> classes, double[] spacingXyz, float ctLow, float ctHigh) {
+    this.store = store;
+    this.classes = List.copyOf(classes);
+    this.spacingXyz = spacingXyz.clone();
+    this.ctLow = ctLow;
+    this.ctHigh = ctHigh;
+  }
+
+  /** Loads and prepares one volume with its teacher outputs arranged per {@code mode}. */
+  public PreparedCase load(
+      VolumeIngested volume, List<TeacherOutputsProduced> outputs, SoftLabelMode mode) {
+    Parser<Volume> volumeParser = reader::readVolume;
+    Volume original = Orientation.canonical(read(volume.image(), volumeParser));
+    Volume image = Resampler.toSpacing(original, spacingXyz);
+    Grid grid = image.grid();
+    int[] shape = {grid.nz(), grid.ny(), grid.nx()};
+    float[] normalised = normalise(image, volume.modality()).data();
+
+    short[] labels = new short[grid.size()];
+    Set<Integer> labelled = new LinkedHashSet<>();
+    if (volume.label() != null) {
+      Map<Integer, String> names = new HashMap<>();
+      volume.labelledClasses().forEach((value, name) -> names.put(Integer.parseInt(value), name));
+      Parser<LabelVolume> labelParser = in -> reader.readLabels(in, names);
+      LabelVolume label =
+          Resampler.toGrid(Orientation.canonical(read(volume.label(), labelParser)), grid);
+      short[] lookup = new short[LabelVolume.MAX_LABEL + 1];
+      names.forEach(
+          (value, name) -> {
+            int c = classes.indexOf(name);
+            if (c > 0 && value <= LabelVolume.MAX_LABEL) {
+              lookup[value] = (short) c;
+              labelled.add(c);
+            }
+          });
+      short[] source = label.data();
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = lookup[source[i] & 0xFFFF];
+      }
+    }
+    float[] soft = null;
+    int softChannels = 0;
+    if (mode != SoftLabelMode.NONE) {
+      softChannels = mode == SoftLabelMode.ALL_CLASSES ? classes.size() : classes.size() - 1;
+      soft = softLabels(volume, outputs, mode, original.grid(), grid, softChannels);
+    }
+    int[] labelledArray = labelled.stream().mapToInt(Integer::intValue).sorted().toArray();
+    double[] spacingDhw = {grid.spacing()[2], grid.spacing()[1], grid.spacing()[0]};
+    return new PreparedCase(
+        volume.volumeId(),
+        volume.modality(),
+        normalised,
+        labels,
+        labelledArray,
+        soft,
+        softChannels,
+        shape,
+        spacingDhw);
+  }
+
+  private Volume normalise(Volume image, String modality) {
+    if ("MR".equals(modality)) {
+      return Intensity.zScore(image);
+    }
+    float centre = (ctLow + ctHigh) / 2f;
+    float half = (ctHigh - ctLow) / 2f;
+    float[] in = image.data();
+    float[] out = new float[in.length];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = (Math.min(Math.max(in[i], ctLow), ctHigh) - centre) / half;
+    }
+    return image.withData(out);
+  }
+
+  private float[] softLabels(
+      VolumeIngested volume,
+      List<TeacherOutputsProduced> outputs,
+      SoftLabelMode mode,
+      Grid originalGrid,
+      Grid target,
+      int channels) {
+    int voxels = target.size();
+    float[] soft = new float[channels * voxels];
+    int[] contributions = new int[channels];
+    for (TeacherOutputsProduced output : outputs) {
+      Parser<DecodedTensor> codec = TensorCodec::decode;
+      DecodedTensor decoded = read(output.softLabels(), codec);
+      long[] s = decoded.shape();
+      if (s.length != 4 || s[0] != output.channels().size()) {
+        throw new TrainingException(
+            "soft labels of "
+                + output.teacherId()
+                + " for "
+                + volume.volumeId()
+                + " have shape "
+                + java.util.Arrays.toString(s)
+                + " but "
+                + output.channels().size()
+                + " channel names");
+      }
+      int[] from = {(int) s[1], (int) s[2], (int) s[3]};
+      int fromVoxels = from[0] * from[1] * from[2];
+      boolean onOriginalGrid =
+          from[0] == originalGrid.nz()
+              && from[1] == originalGrid.ny()
+              && from[2] == originalGrid.nx();
+      List<String> names = output.channels();
+      if (mode == SoftLabelMode.ALL_CLASSES && !names.containsAll(classes)) {
+        throw new TrainingException(
+            "teacher "
+                + output.teacherId()
+                + " outputs "
+                + names
+                + ", which does not cover the job's classes "
+                + classes);
+      }
+      for (int ch = 0; ch < names.size(); ch++) {
+        int c = classes.indexOf(names.get(ch));
+        int slot = mode == SoftLabelMode.ALL_CLASSES ? c : c - 1;
+        if (c < 0 || slot < 0) {
+          continue;
+        }
+        float[] channel = new float[fromVoxels];
+        System.arraycopy(decoded.data(), ch * fromVoxels, channel, 0, fromVoxels);
+        float[] resampled;
+        if (onOriginalGrid) {
+          resampled = Resampler.toGrid(Volume.of(originalGrid, channel), target).data();
+        } else {
+          // Stored on another grid over the same field of view: resize to the training shape.
+          resampled =
+              TrilinearResize.resize(
+                  channel, 1, from, new int[] {target.nz(), target.ny(), target.nx()});
+        }
+        for (int i = 0; i < voxels; i++) {
+          soft[slot * voxels + i] += resampled[i];
+        }
+        contributions[slot]++;
+      }
+    }
+    for (int c = 0; c < channels; c++) {
+      if (contributions[c] > 1) {
+        float inv = 1f / contributions[c];
+        for (int i = 0; i < voxels; i++) {
+          soft[c * voxels + i] *= inv;
+        }
+      }
+    }
+    return soft;
+  }
+
+  private interface Parser<T> {
+    T parse(InputStream in) throws IOException;
+  }
+
+  private <T> T read(ObjectRef ref, Parser<T> parser) {
+    try (InputStream in = store.get(ref.bucket(), ref.key(), true)) {
+      return parser.parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + ref.key(), e);
+    }
+  }
+}

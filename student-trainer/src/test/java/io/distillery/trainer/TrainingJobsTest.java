@@ -1,0 +1,380 @@
+package io.distillery.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import ai.djl.ndarray.NDManager;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.StudentModelPublished;
+import io.distillery.contracts.events.TeacherModelPublished;
+import io.distillery.contracts.events.TrainingProgressed;
+import io.distillery.contracts.events.TrainingRequested;
+import io.distillery.contracts.events.VolumeIngested;
+import io.distillery.devstack.DevStackTestResource;
+import io.distillery.devstack.TopicProbe;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.segml.checkpoint.Checkpoint;
+import io.distillery.segml.engine.EngineSelector;
+import io.distillery.segml.engine.InferenceEngine;
+import io.distillery.trainer.config.TrainerConfig;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every job kind and method for a few steps on small synthetic volumes, against the real devstack
+ * broker and S3 server: the inputs (volumes, labels, teacher soft labels and their events) are
+ * written by the test as the ingest and teacher services would; each job must end SUCCEEDED with
+ * the right published event and model files that load (params through {@link Checkpoint#load}, ONNX
+ * through the engine selection).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingJobsTest {
+
+  private static final String TINY =
+      """
+      "network": {"name": "%s", "baseWidth": 4, "depth": 2},
+      "budget": {"steps": 4, "batchSize": 2, "patchSize": [16, 16, 16], "spacingMm": 3,
+                 "stepsPerEpoch": 2, "checkpointEvery": 2, "progressEvery": 2},
+      "seed": 7
+      """;
+
+  @Inject ObjectStore store;
+  @Inject TrainerConfig config;
+  private final EventCodec codec = new EventCodec();
+  private TopicProbe probe;
+
+  @BeforeAll
+  void catalogue() throws Exception {
+    probe = TopicProbe.shared();
+    String bucket = config.s3().bucket();
+    store.ensureBucket(bucket);
+    SyntheticCatalog data = new SyntheticCatalog(store, bucket, probe);
+    Map<String, String> both = Map.of("1", "liver", "2", "spleen");
+    List<String> all = List.of("background", "liver", "spleen");
+    for (int s = 1; s <= 2; s++) {
+      VolumeIngested multi = data.volume("syn-multi", "train", s, "CT", both);
+      data.teacherOutputs("multi-teacher", multi, all, s);
+      VolumeIngested liver = data.volume("syn-liver", "train", 10 + s, "CT", Map.of("1", "liver"));
+      data.teacherOutputs("liver-teacher", liver, List.of("background", "liver"), 10 + s);
+      data.teacherOutputs("spleen-teacher", liver, List.of("background", "spleen"), 10 + s);
+      VolumeIngested spleen =
+          data.volume("syn-spleen", "train", 20 + s, "CT", Map.of("1", "spleen"));
+      data.teacherOutputs("liver-teacher", spleen, List.of("background", "liver"), 20 + s);
+      data.teacherOutputs("spleen-teacher", spleen, List.of("background", "spleen"), 20 + s);
+      VolumeIngested unlabelled = data.volume("syn-pool", "unlabelled", 30 + s, "CT", Map.of());
+      data.teacherOutputs("ct-teacher-1", unlabelled, all, 30 + s);
+      data.teacherOutputs("ct-teacher-2", unlabelled, all, 30 + s);
+      data.volume("syn-mr", "train", 40 + s, "MR", both);
+    }
+    data.volume("syn-multi", "val", 50, "CT", both);
+    data.volume("syn-mr", "val", 51, "MR", both);
+  }
+
+  @Test
+  void everyJobKindAndMethodTrainsAndPublishes() throws Exception {
+    String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
+    String validation = "\"validation\": [{\"id\": \"syn-multi\", \"split\": \"val\"}],";
+    // teacher (supervised, multi-organ) — also the MSKD teacher below
+    String teacher =
+        submit(
+            "{\"jobId\": \"t-multi\", \"kind\": \"teacher\", \"modelName\": \"multi-net\", "
+                + classes
+                + validation
+                + "\"datasets\": [{\"id\": \"syn-multi\"}],"
+                + TINY.formatted("UNet3d")
+                + "}");
+    awaitSucceeded(teacher);
+    // a single-organ teacher from a binary-labelled dataset, as YAML
+    String yaml =
+        """
+        jobId: t-liver
+        kind: teacher
+        modelName: liver-net
+        classes: [background, liver]
+        datasets: [{id: syn-liver}]
+        network: {name: UNet3d, baseWidth: 4, depth: 2}
+        budget: {steps: 2, batchSize: 1, patchSize: 16, spacingMm: 3, checkpointEvery: 1}
+        """;
+    given()
+        .contentType("application/yaml")
+        .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(202);
+    awaitSucceeded("t-liver");
+
+    String lite = TINY.formatted("LiteUNet3d");
+    submit(
+        "{\"jobId\": \"d-kd\", \"kind\": \"distill\", \"method\": \"kd\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"syn-multi\"}], \"teachers\": [\"multi-teacher\"],"
+            + lite
+            + "}");
+    submit(
+        "{\"jobId\": \"d-mskd-feng\", \"kind\": \"distill\", \"method\": \"ms-kd\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"syn-liver\"}, {\"id\": \"syn-spleen\"}],"
+            + "\"teachers\": [\"liver-teacher\", \"spleen-teacher@1\"],"
+            + lite
+            + "}");
+    submit(
+        "{\"jobId\": \"d-mskd\", \"kind\": \"distill\", \"method\": \"mskd\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"syn-multi\"}], \"teachers\": [\"multi-net\"],"
+            + lite
+            + "}");
+    submit(
+        "{\"jobId\": \"d-ct-off\", \"kind\": \"distill\", \"method\": \"cross-teaching-offline\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"syn-pool\", \"split\": \"unlabelled\"}],"
+            + "\"teachers\": [\"ct-teacher-1\", \"ct-teacher-2\"],"
+            + lite
+            + "}");
+    submit(
+        "{\"jobId\": \"c-unpaired\", \"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
+            + classes
+            + "\"validation\": [{\"id\": \"syn-multi\", \"split\": \"val\"}, {\"id\": \"syn-mr\", \"split\": \"val\"}],"
+            + "\"datasets\": [{\"id\": \"syn-multi\"}, {\"id\": \"syn-mr\"}],"
+            + lite
+            + "}");
+    // cross-teaching-online arrives over Kafka, as TrainingRequested
+    var spec =
+        codec
+            .mapper()
+            .readTree(
+                "{"
+                    + classes
+                    + validation
+                    + "\"datasets\": [{\"id\": \"syn-multi\"}],"
+                    + "\"unlabelled\": [{\"id\": \"syn-pool\", \"split\": \"unlabelled\"}],"
+                    + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 4, \"depth\": 2},"
+                    + lite
+                    + "}");
+    new SyntheticCatalog(store, config.s3().bucket(), probe)
+        .send(
+            new TrainingRequested(
+                "c-online", "co-train", "cross-teaching-online", spec, "test", Instant.now()));
+
+    for (String job :
+        List.of("d-kd", "d-mskd-feng", "d-mskd", "d-ct-off", "c-unpaired", "c-online")) {
+      awaitSucceeded(job);
+    }
+
+    // Published events and loadable artifacts
+    Map<String, TeacherModelPublished> teachers = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.TEACHER_MODEL_PUBLISHED)) {
+      TeacherModelPublished e =
+          codec.decode(headers(r), r.value(), TeacherModelPublished.class).event();
+      teachers.put(e.jobId(), e);
+    }
+    assertThat(teachers).containsKeys("t-multi", "t-liver");
+    assertThat(teachers.get("t-liver").outputClasses()).containsEntry("1", "liver").hasSize(2);
+    assertLoads(teachers.get("t-multi").files(), "onnx");
+
+    Map<String, StudentModelPublished> students = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
+      StudentModelPublished e =
+          codec.decode(headers(r), r.value(), StudentModelPublished.class).event();
+      students.put(e.jobId(), e);
+    }
+    assertThat(students)
+        .containsKeys("d-kd", "d-mskd-feng", "d-mskd", "d-ct-off", "c-unpaired", "c-online");
+    assertThat(students.get("d-mskd-feng").method()).isEqualTo("ms-kd");
+    assertThat(students.get("d-kd").metrics())
+        .containsKeys("dice/liver", "dice/spleen", "hd95/liver");
+    assertThat(students.get("c-unpaired").files())
+        .containsKeys("onnx-CT", "onnx-MR", "params", "modelCard");
+    assertThat(students.get("c-unpaired").metrics())
+        .containsKeys("CT/dice/liver", "MR/dice/spleen");
+    for (StudentModelPublished s : students.values()) {
+      assertLoads(s.files(), s.files().containsKey("onnx") ? "onnx" : "onnx-MR");
+    }
+
+    // Progress: events, REST and Prometheus
+    List<TrainingProgressed> progress =
+        probe.readAll(Topics.TRAINING_PROGRESSED).stream()
+            .map(r -> codec.decode(headers(r), r.value(), TrainingProgressed.class).event())
+            .filter(p -> p.jobId().equals("d-kd"))
+            .toList();
+    assertThat(progress)
+        .extracting(TrainingProgressed::state)
+        .contains("QUEUED", "RUNNING", "SUCCEEDED");
+    assertThat(progress)
+        .anySatisfy(
+            p -> {
+              assertThat(p.losses()).containsKeys("kd", "partial", "total");
+              assertThat(p.dataWaitFraction()).isBetween(0.0, 1.0);
+              assertThat(p.etaSeconds()).isNotNull();
+            });
+    given()
+        .get("/api/v1/jobs/d-kd")
+        .then()
+        .statusCode(200)
+        .body("state", org.hamcrest.Matchers.equalTo("SUCCEEDED"))
+        .body("lastCheckpointStep", org.hamcrest.Matchers.equalTo(2))
+        .body("validation.'dice/liver'", org.hamcrest.Matchers.notNullValue());
+    given()
+        .get("/api/v1/jobs")
+        .then()
+        .statusCode(200)
+        .body("jobId", org.hamcrest.Matchers.hasItems("d-kd", "c-online"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("distillery_training_loss{component=\"kd\",job=\"d-kd\"}"))
+        .body(containsString("distillery_training_data_wait_ratio{job=\"d-kd\"}"))
+        .body(containsString("distillery_training_validation_dice{class=\"liver\",job=\"d-kd\"}"))
+        .body(containsString("distillery_training_step_seconds"));
+    assertThat(
+            store.exists(
+                config.s3().bucket(), "jobs/d-kd/checkpoints/step-0000000002/position.json"))
+        .isTrue();
+  }
+
+  @Test
+  void invalidSpecsAreRefusedWithTheReason() {
+    given()
+        .contentType("application/json")
+        .body(
+            "{\"kind\": \"distill\", \"method\": \"ms-kd\", \"classes\": [\"background\"], \"datasets\": [],"
+                + " \"budget\": {\"steps\": 0, \"patchSize\": [15, 16, 16]}}")
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("classes must name at least background"))
+        .body("detail", containsString("datasets must name at least one"))
+        .body("detail", containsString("budget.steps must be in"))
+        .body("detail", containsString("ms-kd needs 1 to 0 teacher(s)"))
+        .body("detail", containsString("budget.patchSize values must be multiples of 8"));
+    given()
+        .contentType("application/json")
+        .body("{\"kind\": \"nonsense\"}")
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("is not supported"));
+    given().get("/api/v1/jobs/unknown-job").then().statusCode(404);
+
+    // The same refusal on Kafka ends in the dead-letter topic with the reason.
+    var bad = codec.mapper().createObjectNode().put("classes", "not-a-list");
+    new SyntheticCatalog(store, config.s3().bucket(), probe)
+        .send(
+            new TrainingRequested("bad-job", "teacher", "supervised", bad, "test", Instant.now()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(probe.readAll(Topics.deadLetter(Topics.TRAINING_REQUESTED)))
+                    .anySatisfy(
+                        r -> {
+                          assertThat(r.key()).isEqualTo("bad-job");
+                          assertThat(
+                                  new String(
+                                      r.headers()
+                                          .lastHeader(Topics.DEAD_LETTER_REASON_HEADER)
+                                          .value()))
+                              .contains("classes is required");
+                        }));
+  }
+
+  private String submit(String json) {
+    return given()
+        .contentType("application/json")
+        .body(json)
+        .post("/api/v1/jobs")
+        .then()
+        .log()
+        .ifValidationFails()
+        .statusCode(202)
+        .extract()
+        .path("jobId");
+  }
+
+  private void awaitSucceeded(String jobId) {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              String state =
+                  given()
+                      .get("/api/v1/jobs/" + jobId)
+                      .then()
+                      .statusCode(200)
+                      .extract()
+                      .path("state");
+              if ("FAILED".equals(state) || "CANCELLED".equals(state)) {
+                throw new AssertionError(
+                    "job "
+                        + jobId
+                        + " ended "
+                        + state
+                        + ": "
+                        + given().get("/api/v1/jobs/" + jobId).then().extract().path("message"));
+              }
+              assertThat(state).as("state of %s", jobId).isEqualTo("SUCCEEDED");
+            });
+  }
+
+  private void assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {
+    Path dir = Files.createTempDirectory("published");
+    for (String role : List.of("params", "modelCard", onnxRole)) {
+      ObjectRef ref = files.get(role);
+      assertThat(ref).as(role).isNotNull();
+      try (InputStream in = store.get(ref.bucket(), ref.key(), true)) {
+        String name =
+            role.equals("params")
+                ? Checkpoint.PARAMS_FILE
+                : role.equals("modelCard") ? Checkpoint.CARD_FILE : "model.onnx";
+        Files.copy(in, dir.resolve(name));
+      }
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Checkpoint.Loaded loaded = Checkpoint.load(dir, manager);
+      assertThat(loaded.card().labelNames()).first().isEqualTo("background");
+      var selection =
+          EngineSelector.select(
+              new EngineSelector.Models(
+                  dir.resolve("model.onnx"), null, 1, null, loaded.network(), 0, 1),
+              List.of(InferenceEngine.ONNX_RUNTIME));
+      try (var predictor = selection.predictor()) {
+        float[] logits = predictor.predict(new float[16 * 16 * 16], 1, new int[] {16, 16, 16});
+        assertThat(logits).hasSize(loaded.network().outChannels() * 16 * 16 * 16);
+      }
+    }
+  }
+
+  private static Map<String, byte[]> headers(ConsumerRecord<String, byte[]> r) {
+    Map<String, byte[]> h = new HashMap<>();
+    for (Header header : r.headers()) {
+      h.put(header.key(), header.value());
+    }
+    return h;
+  }
+}
