@@ -11,6 +11,7 @@ import io.distillery.segml.inferers.WindowPredictor;
 import io.distillery.segml.networks.LiteUNet3d;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.segml.training.TrainingStep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,8 +27,9 @@ import java.util.Random;
 
 /**
  * Benchmarks the default teacher ({@link UNet3d}) and student ({@link LiteUNet3d}), 2 classes:
- * parameters, GFLOPs per 128³ window, training step time (Dice+CE, Adam, batch 2, 96³), inference
- * time per 128³ window on ONNX Runtime and on DJL PyTorch, peak RSS — and student/teacher ratios.
+ * parameters, GFLOPs per 128³ window, training step time ({@link TrainingStep#supervised}: Dice +
+ * CE, Adam, batch 2, 96³), inference time per 128³ window on ONNX Runtime and on DJL PyTorch, peak
+ * RSS — and student/teacher ratios.
  *
  * <p>Without arguments it runs each model in its own child JVM (so that peak RSS, {@code VmHWM}, is
  * per model) and prints the table; {@code --model teacher|student} runs one model and prints one
@@ -170,9 +172,9 @@ public final class NetworkBenchmark {
       for (int i = 0; i < labels.length; i++) {
         labels[i] = image[i] > 0.5f ? 1 : 0;
       }
-      DiceCeTrainingStep trainer = new DiceCeTrainingStep(net, manager, 1e-3f);
+      TrainingStep trainer = new TrainingStep(net, manager, 1e-3f);
       int[] dhw = {TRAIN_SIZE, TRAIN_SIZE, TRAIN_SIZE};
-      double trainS = time(reps, () -> trainer.step(image, labels, 2, dhw));
+      double trainS = time(reps, () -> trainer.supervised(image, labels, 2, dhw));
 
       System.out.printf(
           Locale.ROOT,

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.distillery.segml.bench.DiceCeTrainingStep;
 import io.distillery.segml.engine.DjlWindowPredictor;
 import io.distillery.segml.engine.EngineThreads;
+import io.distillery.segml.training.TrainingStep;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -86,13 +86,13 @@ class TeacherOverfitTest {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(3);
       teacher.initialize(manager, DataType.FLOAT32, new Shape(1, 1, SIZE, SIZE, SIZE));
-      DiceCeTrainingStep trainer = new DiceCeTrainingStep(teacher, manager, learningRate);
-      float first = trainer.step(image, labels, 1, dhw);
+      TrainingStep trainer = new TrainingStep(teacher, manager, learningRate);
+      float first = trainer.supervised(image, labels, 1, dhw);
       float last = first;
       double dice = 0;
       try (DjlWindowPredictor predictor = new DjlWindowPredictor(teacher, 0)) {
         for (int step = 1; step <= maxSteps && dice <= 0.95; step++) {
-          last = trainer.step(image, labels, 1, dhw);
+          last = trainer.supervised(image, labels, 1, dhw);
           if (step % 10 == 0) {
             dice = meanForegroundDice(predictor.predict(image, 1, dhw), labels, 3);
             System.out.printf("overfit step %d: loss %.4f, mean Dice %.4f%n", step, last, dice);
