@@ -11,6 +11,7 @@ import io.distillery.segml.inferers.WindowPredictor;
 import io.distillery.segml.networks.LiteUNet3d;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.segml.training.TrainingStep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,13 +27,16 @@ import java.util.Random;
 
 /**
  * Benchmarks the default teacher ({@link UNet3d}) and student ({@link LiteUNet3d}), 2 classes:
- * parameters, GFLOPs per 128³ window, training step time (Dice+CE, Adam, batch 2, 96³), inference
- * time per 128³ window on ONNX Runtime and on DJL PyTorch, peak RSS — and student/teacher ratios.
+ * parameters, GFLOPs per 128³ window, training step time ({@link TrainingStep#supervised}: Dice +
+ * CE, Adam, batch 2, 96³), inference time per 128³ window on ONNX Runtime and on DJL PyTorch, peak
+ * RSS — and student/teacher ratios.
  *
  * <p>Without arguments it runs each model in its own child JVM (so that peak RSS, {@code VmHWM}, is
- * per model) and prints the table; {@code --model teacher|student} runs one model and prints one
- * {@code RESULT} line. Options: {@code --threads N} (default 2), {@code --reps N} timed repetitions
- * after one warm-up (default 2).
+ * per model) and prints the table with each model's ratio to the teacher; {@code --models
+ * teacher,student[,dense5]} picks the models (default teacher,student; {@code dense5} is a
+ * dense-convolution {@link UNet3d} of base width 5, the candidate student for CPU training); {@code
+ * --model NAME} runs one model and prints one {@code RESULT} line. Options: {@code --threads N}
+ * (default 2), {@code --reps N} timed repetitions after one warm-up (default 2).
  */
 public final class NetworkBenchmark {
 
@@ -54,14 +58,19 @@ public final class NetworkBenchmark {
     if (model != null) {
       runOne(model, threads, reps);
     } else {
-      orchestrate(threads, reps);
+      orchestrate(
+          List.of(options.getOrDefault("models", "teacher,student").split(",")), threads, reps);
     }
   }
 
-  private static void orchestrate(int threads, int reps) throws IOException, InterruptedException {
+  private static void orchestrate(List<String> models, int threads, int reps)
+      throws IOException, InterruptedException {
+    if (!models.contains("teacher")) {
+      throw new IllegalArgumentException("--models must include teacher (ratios are to it)");
+    }
     String java = ProcessHandle.current().info().command().orElse("java");
     Map<String, Map<String, Double>> results = new LinkedHashMap<>();
-    for (String model : List.of("teacher", "student")) {
+    for (String model : models) {
       List<String> command =
           new ArrayList<>(
               List.of(
@@ -109,31 +118,47 @@ public final class NetworkBenchmark {
 
   private static void print(Map<String, Map<String, Double>> r, int threads, int reps) {
     Map<String, Double> t = r.get("teacher");
-    Map<String, Double> s = r.get("student");
     System.out.printf(
         Locale.ROOT,
         "%nseg-ml network benchmark (%d threads, mean of %d timed reps after 1 warm-up, %d classes)%n",
         threads,
         reps,
         CLASSES);
-    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "teacher", "student", "s/t");
-    row("parameters", t, s, "params", "%,.0f");
-    row("GFLOPs per 128^3 window", t, s, "gflops", "%.1f");
-    row("train step, batch 2, 96^3 (s)", t, s, "trainS", "%.2f");
-    row("inference 128^3, ONNX Runtime (s)", t, s, "ortS", "%.2f");
-    row("inference 128^3, DJL PyTorch (s)", t, s, "djlS", "%.2f");
-    row("peak RSS (MB)", t, s, "peakRssMb", "%.0f");
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-34s", ""));
+    for (String m : r.keySet()) {
+      header.append(String.format(Locale.ROOT, " %14s", m));
+    }
+    for (String m : r.keySet()) {
+      if (!m.equals("teacher")) {
+        header.append(String.format(Locale.ROOT, " %14s", m + "/t"));
+      }
+    }
+    System.out.println(header);
+    row("parameters", r, t, "params", "%,.0f");
+    row("GFLOPs per 128^3 window", r, t, "gflops", "%.1f");
+    row("train step, batch 2, 96^3 (s)", r, t, "trainS", "%.2f");
+    row("inference 128^3, ONNX Runtime (s)", r, t, "ortS", "%.2f");
+    row("inference 128^3, DJL PyTorch (s)", r, t, "djlS", "%.2f");
+    row("peak RSS (MB)", r, t, "peakRssMb", "%.0f");
   }
 
   private static void row(
-      String name, Map<String, Double> t, Map<String, Double> s, String key, String format) {
-    System.out.printf(
-        Locale.ROOT,
-        "%-34s %14s %14s %10.3f%n",
-        name,
-        String.format(Locale.ROOT, format, t.get(key)),
-        String.format(Locale.ROOT, format, s.get(key)),
-        s.get(key) / t.get(key));
+      String name,
+      Map<String, Map<String, Double>> r,
+      Map<String, Double> t,
+      String key,
+      String format) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-34s", name));
+    for (Map<String, Double> m : r.values()) {
+      line.append(
+          String.format(Locale.ROOT, " %14s", String.format(Locale.ROOT, format, m.get(key))));
+    }
+    for (Map.Entry<String, Map<String, Double>> e : r.entrySet()) {
+      if (!e.getKey().equals("teacher")) {
+        line.append(String.format(Locale.ROOT, " %14.3f", e.getValue().get(key) / t.get(key)));
+      }
+    }
+    System.out.println(line);
   }
 
   private static void runOne(String model, int threads, int reps) throws IOException {
@@ -142,7 +167,10 @@ public final class NetworkBenchmark {
         switch (model) {
           case "teacher" -> UNet3d.builder().setOutChannels(CLASSES).build();
           case "student" -> LiteUNet3d.builder().setOutChannels(CLASSES).build();
-          default -> throw new IllegalArgumentException("--model teacher|student, got " + model);
+          // Candidate CPU-training student: dense convolutions, base width 5 (5/10/20/40).
+          case "dense5" -> UNet3d.builder().setOutChannels(CLASSES).optBaseWidth(5).build();
+          default ->
+              throw new IllegalArgumentException("--model teacher|student|dense5, got " + model);
         };
     Random random = new Random(1);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -170,9 +198,9 @@ public final class NetworkBenchmark {
       for (int i = 0; i < labels.length; i++) {
         labels[i] = image[i] > 0.5f ? 1 : 0;
       }
-      DiceCeTrainingStep trainer = new DiceCeTrainingStep(net, manager, 1e-3f);
+      TrainingStep trainer = new TrainingStep(net, manager, 1e-3f);
       int[] dhw = {TRAIN_SIZE, TRAIN_SIZE, TRAIN_SIZE};
-      double trainS = time(reps, () -> trainer.step(image, labels, 2, dhw));
+      double trainS = time(reps, () -> trainer.supervised(image, labels, 2, dhw));
 
       System.out.printf(
           Locale.ROOT,

@@ -1,5 +1,5 @@
 /**
  * The network benchmark ({@link io.distillery.segml.bench.NetworkBenchmark}, run by {@code
- * libs/seg-ml/bench.sh}) and the stand-in Dice+CE training step it times.
+ * libs/seg-ml/bench.sh}); its training step is {@link io.distillery.segml.training.TrainingStep}.
  */
 package io.distillery.segml.bench;

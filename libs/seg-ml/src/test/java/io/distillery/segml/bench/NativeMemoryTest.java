@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.distillery.segml.engine.DjlWindowPredictor;
 import io.distillery.segml.engine.EngineThreads;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.segml.training.TrainingStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -39,16 +40,16 @@ class NativeMemoryTest {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(8).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, size, size, size));
-      DiceCeTrainingStep trainer = new DiceCeTrainingStep(net, manager, 1e-3f);
+      TrainingStep trainer = new TrainingStep(net, manager, 1e-3f);
       try (DjlWindowPredictor predictor = new DjlWindowPredictor(net, 0)) {
         for (int i = 0; i < 3; i++) { // warm-up: optimiser state, allocator pools
-          trainer.step(image, labels, 2, dhw);
+          trainer.supervised(image, labels, 2, dhw);
           predictor.predict(image, 2, dhw);
         }
         System.gc();
         long before = NetworkBenchmark.procStatusKb("VmRSS:") / 1024;
         for (int i = 0; i < 20; i++) {
-          trainer.step(image, labels, 2, dhw);
+          trainer.supervised(image, labels, 2, dhw);
         }
         long afterTraining = NetworkBenchmark.procStatusKb("VmRSS:") / 1024;
         for (int i = 0; i < 20; i++) {

@@ -47,6 +47,20 @@ class NetworksTest {
     assertThat(teacher.flopsPerVoxel()).isGreaterThanOrEqualTo(5 * student.flopsPerVoxel());
   }
 
+  /** The dense candidate student of the benchmark ({@code dense5}) also meets the ratios. */
+  @Test
+  void denseBaseFiveUNetIsEightTimesSmallerAndFiveTimesCheaperThanDefaultTeacher() {
+    UNet3d teacher = UNet3d.builder().setOutChannels(2).build();
+    UNet3d dense5 = UNet3d.builder().setOutChannels(2).optBaseWidth(5).build();
+    teacher.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
+    dense5.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
+    System.out.printf(
+        "dense base-5 UNet3d: %d params, %.1f FLOPs/voxel%n",
+        dense5.parameterCount(), dense5.flopsPerVoxel());
+    assertThat(teacher.parameterCount()).isGreaterThanOrEqualTo(8 * dense5.parameterCount());
+    assertThat(teacher.flopsPerVoxel()).isGreaterThanOrEqualTo(5 * dense5.flopsPerVoxel());
+  }
+
   @Test
   void flopsOfATinyPlainUNetMatchAHandCount() {
     // depth 2, base 2, 1 -> 3 classes, transposed up.
