@@ -3,8 +3,24 @@ package io.distillery.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.distillery.devstack.TopicProbe;
+import io.distillery.objectstore.MinioObjectStore;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.S3Settings;
+import io.distillery.segml.engine.EngineThreads;
+import io.distillery.segml.export.OnnxExporter;
+import io.distillery.segml.networks.UNet3d;
+import io.distillery.tensorcodec.DecodedTensor;
+import io.distillery.tensorcodec.TensorCodec;
 import io.distillery.volumeio.Affine;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.Modality;
@@ -13,6 +29,7 @@ import io.distillery.volumeio.VolumeMetadata;
 import io.distillery.volumeio.nifti.NiftiWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +50,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The local stack end to end: all four services healthy on a real broker and S3 server; a volume
- * uploaded to the ingest-service is announced on Kafka and read back from S3 by the
- * teacher-service; SIGTERM to the launcher leaves no process behind.
+ * uploaded to the ingest-service is announced on Kafka, read back from S3 by the teacher-service
+ * and turned into soft labels by a registered ONNX teacher; SIGTERM to the launcher leaves no
+ * process behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,10 +92,31 @@ class LocalStackRoundTripTest {
 
   @Test
   @Order(2)
-  void volumeUploadedToIngestIsReadFromS3ByTheTeacherService() throws Exception {
+  void uploadedVolumeIsAnnouncedAndTheTeacherServiceReadsItAndWritesSoftLabels() throws Exception {
+    // An external ONNX teacher registered with the teacher-service over REST.
+    Path onnx = stateRoot.resolve("teacher.onnx");
+    writeTinyOnnxTeacher(onnx);
+    String manifest =
+        """
+        {"schemaVersion": 1, "teacherId": "e2e-teacher", "version": "1", "format": "onnx",
+         "files": {"onnx": "model.onnx"}, "modality": "CT", "datasets": ["e2e"],
+         "spacingMm": [4.0, 4.0, 4.0],
+         "normalisation": {"method": "ct-window", "clipLow": -125, "clipHigh": 275,
+                           "mean": 75, "std": 200},
+         "roiSize": [16, 16, 16], "overlap": 0.25, "outputClasses": ["background", "liver"],
+         "storedChannels": null, "featureTap": null, "temperature": 1.0}
+        """;
+    HttpResponse<String> registered =
+        postMultipart(
+            stack.baseUrl("teacher-service") + "/api/v1/teachers",
+            Map.of("manifest", manifest),
+            "model",
+            onnx);
+    assertThat(registered.statusCode()).as(registered.body()).isBetween(200, 202);
+
+    // A volume uploaded to the ingest-service, which stores it in S3 and announces it on Kafka.
     Path image = stateRoot.resolve("phantom.nii.gz");
     writePhantom(image);
-
     HttpResponse<String> upload =
         postMultipart(
             stack.baseUrl("ingest-service") + "/api/v1/volumes",
@@ -85,24 +124,45 @@ class LocalStackRoundTripTest {
             "image",
             image);
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
-    JsonNode ingested = JSON.readTree(upload.body()).get("volume");
-    String volumeId = ingested.get("volumeId").asText();
-    String imageSha = ingested.get("image").get("sha256").asText();
+    String volumeId = JSON.readTree(upload.body()).get("volumeId").asText();
 
-    // The teacher-service consumed VolumeIngested from Kafka and read the image object back,
-    // with its SHA-256 verified, from the S3 server the ingest-service wrote it to.
+    // The teacher-service consumed VolumeIngested, read the image the ingest-service wrote,
+    // and published its soft labels; the object it wrote decodes on the announced grid.
+    EventCodec codec = new EventCodec();
+    TopicProbe probe =
+        new TopicProbe(stack.stackFile().get("kafka").get("bootstrapServers").asText());
+    TeacherOutputsProduced[] produced = new TeacherOutputsProduced[1];
     await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
-              HttpResponse<String> seen =
-                  get(stack.baseUrl("teacher-service") + "/api/v1/volumes/" + volumeId);
-              assertThat(seen.statusCode()).isEqualTo(200);
-              JsonNode status = JSON.readTree(seen.body());
-              assertThat(status.get("imageSha256").asText()).isEqualTo(imageSha);
-              assertThat(status.get("shape").toString()).isEqualTo("[16,16,8]");
+              var records =
+                  probe.readAll(Topics.TEACHER_OUTPUTS_PRODUCED).stream()
+                      .filter(r -> volumeId.equals(r.key()))
+                      .toList();
+              assertThat(records).hasSize(1);
+              produced[0] = codec.fromJson(records.get(0).value(), TeacherOutputsProduced.class);
             });
+    JsonNode s3 = stack.stackFile().get("s3");
+    try (ObjectStore store =
+            MinioObjectStore.create(
+                S3Settings.of(
+                    URI.create(s3.get("endpoint").asText()),
+                    s3.get("accessKey").asText(),
+                    s3.get("secretKey").asText()));
+        InputStream in =
+            store.get(produced[0].softLabels().bucket(), produced[0].softLabels().key(), true)) {
+      DecodedTensor soft = TensorCodec.decode(in);
+      long voxels = 1;
+      for (int d : produced[0].shape()) {
+        voxels *= d;
+      }
+      assertThat(soft.data()).hasSize((int) (voxels * produced[0].channels().size()));
+      for (float p : soft.data()) {
+        assertThat(p).isBetween(0f, 1f);
+      }
+    }
   }
 
   @Test
@@ -115,6 +175,17 @@ class LocalStackRoundTripTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(stack.processes()).isEmpty());
+  }
+
+  /** A seeded, untrained 2-class UNet3d exported to ONNX: a stand-in for an external model. */
+  private static void writeTinyOnnxTeacher(Path file) {
+    EngineThreads.configure(1);
+    Engine.getEngine("PyTorch").setRandomSeed(7);
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+      net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
+      OnnxExporter.export(net, 0, file);
+    }
   }
 
   private static void writePhantom(Path file) throws IOException {
