@@ -31,7 +31,8 @@ public class TrainingMetrics {
         .losses()
         .forEach(
             (component, v) ->
-                gauge("distillery_training_loss", Tags.of("job", job, "component", component), v));
+                gauge(
+                    "distillery_training_loss", Tags.of("job_id", job, "component", component), v));
     status
         .validation()
         .forEach(
@@ -39,16 +40,17 @@ public class TrainingMetrics {
               if (name.contains("dice/")) {
                 gauge(
                     "distillery_training_validation_dice",
-                    Tags.of("job", job, "class", name.substring(name.indexOf("dice/") + 5)),
+                    Tags.of("job_id", job, "class", name.substring(name.indexOf("dice/") + 5)),
                     v);
               }
             });
     if (status.dataWaitFraction() != null) {
-      gauge("distillery_training_data_wait_ratio", Tags.of("job", job), status.dataWaitFraction());
+      gauge(
+          "distillery_training_data_wait_ratio", Tags.of("job_id", job), status.dataWaitFraction());
     }
     if (status.stepSeconds() != null) {
       Timer.builder("distillery_training_step_seconds")
-          .tag("job", job)
+          .tag("job_id", job)
           .register(registry)
           .record(Duration.ofNanos((long) (status.stepSeconds() * 1e9)));
     }
