@@ -125,7 +125,18 @@ final class TestModels {
   static void publish(
       ObjectStore store, String bucket, String name, String version, List<String> labelNames)
       throws IOException {
-    Path source = trained();
+    publish(trained(), store, bucket, name, version, labelNames);
+  }
+
+  /** Uploads the checkpoint in {@code source} (with {@code model.onnx}) and announces it. */
+  static void publish(
+      Path source,
+      ObjectStore store,
+      String bucket,
+      String name,
+      String version,
+      List<String> labelNames)
+      throws IOException {
     ModelCard card = Checkpoint.readCard(source);
     ModelCard renamed =
         new ModelCard(
