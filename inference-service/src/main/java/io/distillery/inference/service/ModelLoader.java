@@ -116,6 +116,7 @@ public final class ModelLoader {
       ModelCard card = loaded.card();
       Map<InferenceEngine, String> skipped = new EnumMap<>(InferenceEngine.class);
       InferenceEngine used = null;
+      boolean networkNeeded = false;
       for (int set = 0; set < card.modalities().size(); set++) {
         String modality = card.modalities().get(set);
         ObjectRef onnxRef =
@@ -148,12 +149,12 @@ public final class ModelLoader {
                 engines);
         selection.failures().forEach(skipped::putIfAbsent);
         predictors.put(modality, new SerialWindowPredictor(selection.predictor()));
-        used = used == null || used == selection.engine() ? selection.engine() : used;
+        used = used == null ? selection.engine() : used;
+        networkNeeded |= selection.engine() == InferenceEngine.PYTORCH;
       }
       LOG.infof(
           "model %s@%s loaded on %s (modalities %s; skipped %s)",
           name, version, used.djlName(), card.modalities(), skipped);
-      boolean networkNeeded = used == InferenceEngine.PYTORCH;
       if (!networkNeeded) {
         // ONNX Runtime / TensorRT hold their own copies; free the Java network's native memory.
         manager.close();
