@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Produces {@code docs/inference-web.png}: trains a small liver model on four btcv-liver cases
- * (time-budgeted, {@code -Ddistillery.screenshot.trainSeconds}, default 900), publishes it,
+ * (time-budgeted, {@code -Ddistillery.screenshot.trainSeconds}, default 600), publishes it,
  * segments the fifth case through the web page in headless Chromium and saves the screenshot.
  * Heavy: minutes of training; needs {@code ../shared/data} and {@code chromium}.
  *
@@ -114,7 +114,7 @@ class WebPageScreenshotTest {
               label.data(),
               new int[] {g.nz(), g.ny(), g.nx()}));
     }
-    long budgetMs = Long.getLong("distillery.screenshot.trainSeconds", 900) * 1000;
+    long budgetMs = Long.getLong("distillery.screenshot.trainSeconds", 600) * 1000;
     Path dir = Files.createTempDirectory("btcv-liver-demo-");
     Engine.getEngine("PyTorch").setRandomSeed(3);
     int steps = 0;
@@ -122,14 +122,18 @@ class WebPageScreenshotTest {
       SegmentationNetwork net =
           UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(3).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 8, 8, 8));
-      float lr = 2e-3f;
-      DiceCeTrainingStep step = new DiceCeTrainingStep(net, manager, lr);
+      DiceCeTrainingStep step = new DiceCeTrainingStep(net, manager, 2e-3f);
       PatchSampler sampler = new PatchSampler(training, PATCH, 0.5, Augmentation.none(), 5);
+      // Weights are promoted to "good" only after a later step's forward stayed finite with them.
       Path good = Files.createTempDirectory("btcv-liver-good-");
+      Path candidate = Files.createTempDirectory("btcv-liver-candidate-");
       Checkpoint.save(net, card(net, ct, 0), good);
+      boolean pending = false;
+      int restores = 0;
+      float loss = 0;
       int n = PATCH[0] * PATCH[1] * PATCH[2];
       long start = System.currentTimeMillis();
-      while (System.currentTimeMillis() - start < budgetMs) {
+      while (System.currentTimeMillis() - start < budgetMs && restores < 50) {
         float[] image = new float[2 * n];
         int[] labels = new int[2 * n];
         for (int b = 0; b < 2; b++) {
@@ -139,22 +143,34 @@ class WebPageScreenshotTest {
             labels[b * n + i] = p.labels()[i];
           }
         }
-        float loss = step.step(image, labels, 2, PATCH);
+        loss = step.step(image, labels, 2, PATCH);
         steps++;
         if (!Float.isFinite(loss)) {
-          // Diverged: back to the last good weights with half the learning rate.
-          lr /= 2;
+          // Seen on real patches at random steps, independent of the learning rate (reported).
+          restores++;
+          pending = false;
           net = Checkpoint.load(good, manager).network();
-          step = new DiceCeTrainingStep(net, manager, lr);
+          step = new DiceCeTrainingStep(net, manager, 2e-3f);
           System.out.printf(
-              "screenshot model: step %d loss %s; restored, lr %.1e%n", steps, loss, lr);
+              "screenshot model: step %d loss %s; restored last good weights%n", steps, loss);
           continue;
         }
+        if (pending) {
+          Path swap = good;
+          good = candidate;
+          candidate = swap;
+          pending = false;
+        }
         if (steps % 20 == 0) {
-          Checkpoint.save(net, card(net, ct, steps), good);
+          Checkpoint.save(net, card(net, ct, steps), candidate);
+          pending = true;
           System.out.printf("screenshot model: step %d loss %.4f%n", steps, loss);
         }
       }
+      if (!Float.isFinite(loss)) {
+        net = Checkpoint.load(good, manager).network();
+      }
+      System.out.printf("screenshot model: %d steps, %d restores%n", steps, restores);
       Checkpoint.save(net, card(net, ct, steps), dir);
       OnnxExporter.export(net, 0, dir.resolve("model.onnx"));
     }
