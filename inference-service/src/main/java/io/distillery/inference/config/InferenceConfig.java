@@ -2,16 +2,21 @@ package io.distillery.inference.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /**
  * Configuration of the inference-service, under the {@code distillery} prefix. Every property can
- * be overridden by environment, e.g. {@code DISTILLERY_S3_ENDPOINT}.
+ * be overridden by environment, e.g. {@code DISTILLERY_S3_ENDPOINT}, {@code
+ * DISTILLERY_INFERENCE_WORKERS}.
  */
 @ConfigMapping(prefix = "distillery")
 public interface InferenceConfig {
 
   /** Object store connection. */
   S3 s3();
+
+  /** Model serving: workers, queue, versions kept, engines. */
+  Inference inference();
 
   /** S3 endpoint and credentials. */
   interface S3 {
@@ -34,5 +39,55 @@ public interface InferenceConfig {
     /** Bucket holding the platform's objects (see {@code ObjectKeys}). */
     @WithDefault("distillery")
     String bucket();
+  }
+
+  /** How models are loaded and requests are run. */
+  interface Inference {
+    /** Segmentations run at the same time (each one uses {@link #threads()} engine threads). */
+    @WithDefault("1")
+    int workers();
+
+    /**
+     * Segmentations that may wait for a worker; one more request gets 503 with {@code Retry-After}.
+     */
+    @WithDefault("4")
+    int queueSize();
+
+    /** Seconds sent in {@code Retry-After} when the queue is full. */
+    @WithDefault("5")
+    int retryAfterSeconds();
+
+    /** Versions of each model kept loaded; older ones are closed once their requests finish. */
+    @WithDefault("2")
+    int keepVersions();
+
+    /** Intra-op threads of each ONNX Runtime / PyTorch session. */
+    @WithDefault("2")
+    int threads();
+
+    /** Sliding windows per engine call. */
+    @WithDefault("1")
+    int windowsPerBatch();
+
+    /** Load the latest version of every model found under {@code models/} at start. */
+    @WithDefault("true")
+    boolean loadAtStart();
+
+    /** Engine preference, first that loads wins: {@code TensorRT,OnnxRuntime,PyTorch}. */
+    @WithDefault("TensorRT,OnnxRuntime,PyTorch")
+    String engines();
+
+    /** Where downloaded model files live (a temporary directory when absent). */
+    Optional<String> modelDir();
+
+    /**
+     * Where TensorRT artefacts are cached, one sub-directory per GPU model and TensorRT version
+     * (see {@code TensorRtCache}); a temporary directory when absent.
+     */
+    Optional<String> tensorrtCacheDir();
+
+    /** Largest accepted upload in bytes (NIfTI, possibly gzip-compressed). */
+    @WithDefault("536870912")
+    long maxUploadBytes();
   }
 }

@@ -1,5 +1,13 @@
 package io.distillery.inference.rest;
 
+import io.distillery.inference.ModelLoadException;
+import io.distillery.inference.ModelNotFoundException;
+import io.distillery.inference.QueueFullException;
+import io.distillery.inference.SegmentationFailedException;
+import io.distillery.inference.UnknownModalityException;
+import io.distillery.inference.config.InferenceConfig;
+import io.distillery.volumeio.VolumeException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -10,7 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** The one place where exceptions become {@code application/problem+json} responses. */
+/**
+ * The one place where exceptions become {@code application/problem+json} responses: a full queue is
+ * 503 with {@code Retry-After}, an unknown model or version 404, an unreadable NIfTI 400, an input
+ * the model cannot take (modality, channels) 422.
+ */
 @Provider
 public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
@@ -18,13 +30,34 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class);
 
   @Context UriInfo uriInfo;
+  @Inject InferenceConfig config;
 
   @Override
   public Response toResponse(Throwable error) {
     int status;
     String title;
     String detail;
-    if (error instanceof ProblemException problem) {
+    Integer retryAfter = null;
+    if (error instanceof QueueFullException) {
+      status = 503;
+      title = "Service Unavailable";
+      detail = error.getMessage();
+      retryAfter = config.inference().retryAfterSeconds();
+    } else if (error instanceof ModelNotFoundException) {
+      status = 404;
+      title = "Model Not Found";
+      detail = error.getMessage();
+    } else if (error instanceof UnknownModalityException
+        || error instanceof VolumeException
+        || error instanceof SegmentationFailedException) {
+      status = error instanceof VolumeException ? 400 : 422;
+      title = error instanceof VolumeException ? "Bad NIfTI Input" : "Cannot Segment";
+      detail = error.getMessage();
+    } else if (error instanceof ModelLoadException) {
+      status = 502;
+      title = "Model Not Loadable";
+      detail = error.getMessage();
+    } else if (error instanceof ProblemException problem) {
       status = problem.status();
       title = problem.title();
       detail = problem.getMessage();
@@ -49,6 +82,10 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     if (uriInfo != null) {
       body.put("instance", uriInfo.getPath());
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body);
+    if (retryAfter != null) {
+      response.header("Retry-After", retryAfter);
+    }
+    return response.build();
   }
 }

@@ -1,0 +1,196 @@
+package io.distillery.inference.messaging;
+
+import io.distillery.contracts.DecodedEvent;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.InvalidEventException;
+import io.distillery.contracts.ObjectKeys;
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.SegmentationCompleted;
+import io.distillery.contracts.events.SegmentationRequested;
+import io.distillery.inference.QueueFullException;
+import io.distillery.inference.SegmentationResult;
+import io.distillery.inference.config.InferenceConfig;
+import io.distillery.inference.service.ResultEncoding;
+import io.distillery.inference.service.SegmentationService;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.StoredObject;
+import io.distillery.volumeio.Volume;
+import io.distillery.volumeio.nifti.NiftiReader;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The asynchronous path: {@link SegmentationRequested} (an image reference) → the image is read
+ * (SHA-256 verified) → segmented on the same worker pool as REST requests (waiting for a slot
+ * rather than being refused) → the result is stored at {@code
+ * segmentations/{requestId}/labels.nii.gz} (or {@code probabilities.zip}) → {@link
+ * SegmentationCompleted} with the reference, per-class volumes and timings. A request that cannot
+ * be served (unknown model, unreadable image) completes as {@code FAILED} with the error; an
+ * invalid event is dead-lettered; an unavailable object store is retried with back-off, then
+ * dead-lettered. A request whose result object exists already was done before (redelivery) and is
+ * skipped.
+ */
+@ApplicationScoped
+public class SegmentationRequestedConsumer {
+
+  private static final Logger LOG = Logger.getLogger(SegmentationRequestedConsumer.class);
+  static final int ATTEMPTS = 4;
+
+  @Inject EventCodec codec;
+  @Inject SegmentationService service;
+  @Inject ObjectStore store;
+  @Inject InferenceConfig config;
+  @Inject EventPublisher publisher;
+
+  @Incoming(Topics.SEGMENTATION_REQUESTED)
+  @Blocking
+  public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    Map<String, byte[]> headers = new HashMap<>();
+    for (Header h : record.headers()) {
+      headers.put(h.key(), h.value());
+    }
+    DecodedEvent<SegmentationRequested> decoded;
+    try {
+      decoded = codec.decode(headers, record.value(), SegmentationRequested.class);
+      ObjectKeys.id(decoded.event().requestId());
+      String output = decoded.event().output();
+      if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
+        throw new IllegalArgumentException("output must be labels or probabilities: " + output);
+      }
+    } catch (InvalidEventException | IllegalArgumentException e) {
+      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
+      return;
+    }
+    SegmentationRequested request = decoded.event();
+    String traceparent = decoded.cloudEvent().traceparent();
+    long backoffMs = 1000;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        handle(request, traceparent);
+        return;
+      } catch (ObjectStoreUnavailableException e) {
+        if (attempt >= ATTEMPTS) {
+          publisher.deadLetter(
+              record.topic(),
+              record.key(),
+              headers,
+              record.value(),
+              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
+          return;
+        }
+        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
+        Thread.sleep(backoffMs);
+        backoffMs *= 2;
+      }
+    }
+  }
+
+  private void handle(SegmentationRequested request, String traceparent)
+      throws InterruptedException {
+    boolean probabilities = "probabilities".equals(request.output());
+    String bucket = config.s3().bucket();
+    String key =
+        ObjectKeys.segmentation(
+            request.requestId(), probabilities ? "probabilities.zip" : "labels.nii.gz");
+    if (store.exists(bucket, key)) {
+      LOG.infof("segmentation %s already stored at %s; skipping", request.requestId(), key);
+      return;
+    }
+    SegmentationResult result;
+    try {
+      Volume image = read(request.image());
+      result = await(image, request, probabilities);
+    } catch (ObjectStoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException | IOException e) {
+      LOG.warnf("segmentation %s failed: %s", request.requestId(), e.getMessage());
+      publisher.publish(
+          new SegmentationCompleted(
+              request.requestId(),
+              "FAILED",
+              null,
+              request.modelName(),
+              request.modelVersion(),
+              null,
+              Map.of(),
+              Map.of(),
+              String.valueOf(e.getMessage()),
+              Instant.now()),
+          traceparent);
+      return;
+    }
+    long t0 = System.nanoTime();
+    byte[] bytes;
+    String type;
+    if (probabilities) {
+      List<String> names = new ArrayList<>(result.labels().names().values());
+      bytes = ResultEncoding.probabilitiesZip(result, names);
+      type = ResultEncoding.ZIP;
+    } else {
+      bytes = ResultEncoding.labelsNiftiGz(result);
+      type = ResultEncoding.NIFTI_GZ;
+    }
+    StoredObject stored = store.put(bucket, key, bytes, type);
+    Map<String, Double> timings = new java.util.LinkedHashMap<>(result.timingsMs());
+    timings.put("store", (System.nanoTime() - t0) / 1e6);
+    publisher.publish(
+        new SegmentationCompleted(
+            request.requestId(),
+            "SUCCEEDED",
+            new ObjectRef(bucket, key, stored.sha256(), stored.size(), type),
+            result.modelName(),
+            result.modelVersion(),
+            result.engine(),
+            result.volumesMl(),
+            timings,
+            null,
+            Instant.now()),
+        traceparent);
+  }
+
+  private Volume read(ObjectRef ref) throws IOException {
+    try (InputStream in = store.get(ref.bucket(), ref.key(), true)) {
+      return NiftiReader.withDefaults().readVolume(in);
+    }
+  }
+
+  /** Waits for a worker slot instead of failing: the consumer itself is the back-pressure. */
+  private SegmentationResult await(
+      Volume image, SegmentationRequested request, boolean probabilities)
+      throws InterruptedException {
+    while (true) {
+      Future<SegmentationResult> future;
+      try {
+        future =
+            service.submit(image, request.modelName(), request.modelVersion(), null, probabilities);
+      } catch (QueueFullException e) {
+        Thread.sleep(config.inference().retryAfterSeconds() * 1000L);
+        continue;
+      }
+      try {
+        return future.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package io.distillery.inference;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.distillery.contracts.EncodedEvent;
+import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.ObjectKeys;
+import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.SegmentationCompleted;
+import io.distillery.contracts.events.SegmentationRequested;
+import io.distillery.devstack.DevStackTestResource;
+import io.distillery.devstack.TopicProbe;
+import io.distillery.inference.config.InferenceConfig;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.StoredObject;
+import io.distillery.volumeio.Grid;
+import io.distillery.volumeio.LabelVolume;
+import io.distillery.volumeio.Volume;
+import io.distillery.volumeio.nifti.NiftiReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The service end to end against the real devstack broker and S3 server, with a small model trained
+ * in the test (see {@link TestModels}) published as the student-trainer publishes.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InferenceServiceTest {
+
+  static final String MODEL = "synthetic-organ";
+  static final double[] CENTRE = {0.3, 0.6, 0.45};
+  static final double RADIUS_MM = 14;
+
+  @Inject ObjectStore store;
+  @Inject InferenceConfig config;
+
+  private final EventCodec codec = new EventCodec();
+
+  @BeforeEach
+  void modelIsPublished() throws Exception {
+    if (versions().isEmpty()) {
+      TestModels.publish(store, config.s3().bucket(), MODEL, "1", List.of("background", "organ"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> versions().contains("1"));
+    }
+  }
+
+  private List<String> versions() {
+    List<String> v =
+        given()
+            .get("/api/v1/models")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("find { it.name == '" + MODEL + "' }.versions.version", String.class);
+    return v == null ? List.of() : v;
+  }
+
+  private static Volume lasImage(long seed) {
+    return SyntheticVolumes.image(SyntheticVolumes.lasGrid(40, 36, 24), CENTRE, RADIUS_MM, seed);
+  }
+
+  @Test
+  @Order(1)
+  void publishedModelIsListedWithItsEngine() {
+    given()
+        .get("/api/v1/models")
+        .then()
+        .statusCode(200)
+        .body(
+            "find { it.name == '" + MODEL + "' }.versions[0].engine",
+            org.hamcrest.Matchers.equalTo("OnnxRuntime"))
+        .body(
+            "find { it.name == '" + MODEL + "' }.versions[0].labelNames",
+            org.hamcrest.Matchers.hasItems("background", "organ"))
+        .body(
+            "find { it.name == '" + MODEL + "' }.versions[0].skippedEngines.TensorRT",
+            org.hamcrest.Matchers.notNullValue());
+  }
+
+  @Test
+  @Order(2)
+  void lasNiftiIsSegmentedOnItsOwnGridWhereTheOrganIs() throws Exception {
+    Volume image = lasImage(1);
+    Response response =
+        given()
+            .queryParam("model", MODEL)
+            .contentType("application/octet-stream")
+            .body(SyntheticVolumes.niftiGz(image))
+            .post("/api/v1/segment");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.header("X-Distillery-Engine")).isEqualTo("OnnxRuntime");
+    LabelVolume labels =
+        NiftiReader.withDefaults().readLabels(response.asByteArray(), Map.of(1, "organ"));
+    Grid in = image.grid();
+    assertThat(labels.grid().shape()).containsExactly(in.shape());
+    assertThat(labels.grid().affine().maxAbsDifference(in.affine())).isLessThan(1e-4);
+    LabelVolume truth = SyntheticVolumes.truth(in, CENTRE, RADIUS_MM);
+    double dice = SyntheticVolumes.dice(labels.data(), truth.data());
+    // Mirrored along x (the LAS axis), the organ would barely overlap itself.
+    LabelVolume mirrored =
+        SyntheticVolumes.truth(in, new double[] {1 - CENTRE[0], CENTRE[1], CENTRE[2]}, RADIUS_MM);
+    assertThat(dice).as("Dice with the true organ").isGreaterThan(0.8);
+    assertThat(SyntheticVolumes.dice(labels.data(), mirrored.data())).isLessThan(0.3);
+  }
+
+  @Test
+  @Order(3)
+  void volumesJsonPreviewAndProbabilities() throws Exception {
+    Volume image = lasImage(2);
+    byte[] body = SyntheticVolumes.niftiGz(image);
+    double truthMl =
+        4.0 / 3 * Math.PI * Math.pow(RADIUS_MM, 3) / 1000.0; // sphere volume, discretised below
+    Response json =
+        given()
+            .queryParam("output", "volumes")
+            .contentType("application/octet-stream")
+            .body(body)
+            .post("/api/v1/segment");
+    assertThat(json.statusCode()).isEqualTo(200);
+    double organMl = json.jsonPath().getDouble("volumesMl.organ");
+    assertThat(organMl).isBetween(truthMl * 0.7, truthMl * 1.3);
+    assertThat(json.jsonPath().getMap("timingsMs"))
+        .containsKeys("preprocess", "inference", "postprocess");
+
+    Response preview =
+        given()
+            .queryParam("output", "preview")
+            .contentType("application/octet-stream")
+            .body(body)
+            .post("/api/v1/segment");
+    assertThat(preview.statusCode()).isEqualTo(200);
+    for (String view : List.of("axial", "coronal", "sagittal")) {
+      assertThat(preview.jsonPath().getString("previews." + view))
+          .startsWith("data:image/png;base64,");
+    }
+
+    Response probabilities =
+        given()
+            .queryParam("output", "probabilities")
+            .contentType("application/octet-stream")
+            .body(body)
+            .post("/api/v1/segment");
+    assertThat(probabilities.statusCode()).isEqualTo(200);
+    List<String> entries = new ArrayList<>();
+    float[] sum = null;
+    try (ZipInputStream zip =
+        new ZipInputStream(new ByteArrayInputStream(probabilities.asByteArray()))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        entries.add(e.getName());
+        Volume p = NiftiReader.withDefaults().readVolume(zip.readAllBytes());
+        assertThat(p.grid().shape()).containsExactly(image.grid().shape());
+        if (sum == null) {
+          sum = new float[p.data().length];
+        }
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += p.data()[i];
+        }
+      }
+    }
+    assertThat(entries).containsExactly("0-background.nii.gz", "1-organ.nii.gz");
+    for (float s : sum) {
+      assertThat(s).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-3f));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void badInputsAreProblems() {
+    given()
+        .queryParam("model", "no-such-model")
+        .contentType("application/octet-stream")
+        .body(new byte[] {1, 2, 3})
+        .post("/api/v1/segment")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    given()
+        .queryParam("model", MODEL)
+        .queryParam("version", "999")
+        .contentType("application/octet-stream")
+        .body(uncheckedNifti())
+        .post("/api/v1/segment")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
+  private static byte[] uncheckedNifti() {
+    try {
+      return SyntheticVolumes.niftiGz(lasImage(3));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void versionsSwapWhileRequestsAreInFlightAndCanBePinned() throws Exception {
+    byte[] body = SyntheticVolumes.niftiGz(lasImage(4));
+    ExecutorService clients = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Integer>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        inFlight.add(
+            clients.submit(
+                () ->
+                    given()
+                        .queryParam("output", "volumes")
+                        .contentType("application/octet-stream")
+                        .body(body)
+                        .post("/api/v1/segment")
+                        .statusCode()));
+      }
+      // Two new versions while those run: with 2 versions kept, version 1 is retired mid-flight.
+      TestModels.publish(
+          store, config.s3().bucket(), MODEL, "2", List.of("background", "organ-v2"));
+      TestModels.publish(
+          store, config.s3().bucket(), MODEL, "3", List.of("background", "organ-v3"));
+      for (Future<Integer> f : inFlight) {
+        assertThat(f.get()).isEqualTo(200);
+      }
+    } finally {
+      clients.shutdown();
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() -> versions().equals(List.of("2", "3")));
+
+    Response pinned =
+        given()
+            .queryParam("model", MODEL)
+            .queryParam("version", "2")
+            .queryParam("output", "volumes")
+            .contentType("application/octet-stream")
+            .body(body)
+            .post("/api/v1/segment");
+    assertThat(pinned.statusCode()).isEqualTo(200);
+    assertThat(pinned.header("X-Distillery-Model-Version")).isEqualTo("2");
+    assertThat(pinned.jsonPath().getMap("volumesMl")).containsKey("organ-v2");
+    Response latest =
+        given()
+            .queryParam("model", MODEL)
+            .queryParam("output", "volumes")
+            .contentType("application/octet-stream")
+            .body(body)
+            .post("/api/v1/segment");
+    assertThat(latest.header("X-Distillery-Model-Version")).isEqualTo("3");
+    assertThat(latest.jsonPath().getMap("volumesMl")).containsKey("organ-v3");
+  }
+
+  @Test
+  @Order(6)
+  void asyncRequestCompletesWithAStoredLabelMap() throws Exception {
+    String bucket = config.s3().bucket();
+    Volume image = lasImage(5);
+    StoredObject input =
+        store.put(
+            bucket,
+            ObjectKeys.segmentation("req-async-1", "input.nii.gz"),
+            SyntheticVolumes.niftiGz(image),
+            "application/gzip");
+    send(
+        new SegmentationRequested(
+            "req-async-1",
+            new ObjectRef(bucket, input.key(), input.sha256(), input.size(), "application/gzip"),
+            MODEL,
+            null,
+            "labels",
+            Instant.now()));
+    send(
+        new SegmentationRequested(
+            "req-async-2",
+            new ObjectRef(bucket, input.key(), input.sha256(), input.size(), "application/gzip"),
+            "no-such-model",
+            null,
+            "labels",
+            Instant.now()));
+    byte[] invalid = "{\"requestId\": \"x\"}".getBytes(StandardCharsets.UTF_8);
+    TopicProbe.shared().send(Topics.SEGMENTATION_REQUESTED, "bad", Map.of(), invalid);
+
+    SegmentationCompleted done = awaitCompletion("req-async-1");
+    assertThat(done.status()).isEqualTo("SUCCEEDED");
+    assertThat(done.engine()).isEqualTo("OnnxRuntime");
+    assertThat(done.modelVersion()).isNotBlank();
+    assertThat(done.timingsMs()).containsKeys("preprocess", "inference", "store");
+    assertThat(done.result().key())
+        .isEqualTo(ObjectKeys.segmentation("req-async-1", "labels.nii.gz"));
+    try (InputStream in = store.get(bucket, done.result().key(), true)) {
+      LabelVolume labels = NiftiReader.withDefaults().readLabels(in, Map.of());
+      assertThat(labels.grid().affine().maxAbsDifference(image.grid().affine())).isLessThan(1e-4);
+      double dice =
+          SyntheticVolumes.dice(
+              labels.data(), SyntheticVolumes.truth(image.grid(), CENTRE, RADIUS_MM).data());
+      assertThat(dice).isGreaterThan(0.8);
+    }
+    assertThat(done.volumesMl().values().iterator().next()).isPositive();
+
+    SegmentationCompleted failed = awaitCompletion("req-async-2");
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(failed.error()).contains("no-such-model");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                TopicProbe.shared()
+                    .readAll(Topics.deadLetter(Topics.SEGMENTATION_REQUESTED))
+                    .stream()
+                    .anyMatch(r -> "bad".equals(r.key())));
+  }
+
+  @Test
+  @Order(7)
+  void prometheusHasLatencyPercentilesRequestsAndEngine() {
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertThat(metrics)
+        .contains(
+            "distillery_inference_latency_seconds{engine=\"OnnxRuntime\",model=\""
+                + MODEL
+                + "\",quantile=\"0.95\"}")
+        .contains(
+            "distillery_inference_latency_seconds{engine=\"OnnxRuntime\",model=\""
+                + MODEL
+                + "\",quantile=\"0.99\"}")
+        .contains(
+            "distillery_inference_latency_seconds_bucket{engine=\"OnnxRuntime\",model=\""
+                + MODEL
+                + "\"")
+        .contains(
+            "distillery_inference_requests_total{model=\"" + MODEL + "\",outcome=\"success\"}")
+        .contains(
+            "distillery_inference_requests_total{model=\"" + MODEL + "\",outcome=\"not_found\"}")
+        .contains(
+            "distillery_inference_engine_info{engine=\"OnnxRuntime\",model=\""
+                + MODEL
+                + "\",version=\"3\"} 1.0");
+  }
+
+  private void send(SegmentationRequested request) {
+    EncodedEvent e = codec.encode(request, "/distillery/tests", null);
+    TopicProbe.shared().send(e.topic(), e.key(), e.headers(), e.payload());
+  }
+
+  private SegmentationCompleted awaitCompletion(String requestId) {
+    SegmentationCompleted[] found = new SegmentationCompleted[1];
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, byte[]> r :
+                  TopicProbe.shared().readAll(Topics.SEGMENTATION_COMPLETED)) {
+                if (requestId.equals(r.key())) {
+                  Map<String, byte[]> headers = new HashMap<>();
+                  for (Header h : r.headers()) {
+                    headers.put(h.key(), h.value());
+                  }
+                  found[0] = codec.decode(headers, r.value(), SegmentationCompleted.class).event();
+                  return true;
+                }
+              }
+              return false;
+            });
+    return found[0];
+  }
+}
