@@ -90,7 +90,9 @@ class TrainingJobsTest {
     data.volume("syn-mr", "val", 51, "MR", both);
   }
 
-  /** Tagged heavy: distillation losses turn non-finite on some runs (open issue); -Dgroups=heavy. */
+  /**
+   * Tagged heavy: distillation losses turn non-finite on some runs (open issue); -Dgroups=heavy.
+   */
   @Test
   @org.junit.jupiter.api.Tag("heavy")
   void everyJobKindAndMethodTrainsAndPublishes() throws Exception {
