@@ -1,9 +1,8 @@
 package io.distillery.inference;
 
-import ai.djl.ndarray.NDManager;
 import io.distillery.segml.checkpoint.ModelCard;
 import io.distillery.segml.engine.InferenceEngine;
-import io.distillery.segml.inferers.WindowPredictor;
+import io.distillery.segpipeline.SegmentationModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,75 +16,54 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * One loaded version of a published model: its card, one window predictor per modality (norm set)
- * and the engine running them. Reference-counted: the registry holds one reference while the
- * version is served and every request holds one through a {@link ModelLease}; the predictors, the
- * network's native memory and the downloaded files are released when the last reference goes, so a
- * version retired while requests are in flight is closed only after they finish.
+ * One served version of a published model: the opened {@link SegmentationModel} plus its downloaded
+ * files, reference-counted. The registry holds one reference while the version is served and every
+ * request holds one through a {@link ModelLease}; the model (predictors, the network's native
+ * memory) and the downloaded files are released when the last reference goes, so a version retired
+ * while requests are in flight is closed only after they finish.
  */
 public final class LoadedModel {
 
   private static final Logger LOG = Logger.getLogger(LoadedModel.class);
 
-  private final String name;
-  private final String version;
-  private final ModelCard card;
-  private final InferenceEngine engine;
-  private final Map<String, WindowPredictor> predictorsByModality;
-  private final Map<InferenceEngine, String> skippedEngines;
-  private final NDManager manager;
+  private final SegmentationModel model;
   private final Path directory;
   private final Instant loadedAt = Instant.now();
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
-   * @param name model name
-   * @param version model version
-   * @param card model card (preprocessing, labels, modalities)
-   * @param engine engine of the predictors
-   * @param predictorsByModality predictor per modality name of the card (NCDHW windows)
-   * @param skippedEngines why each preferred engine was not used
-   * @param manager native memory of the Java network (closed with the model), or null
+   * @param model the opened model (closed with this one)
    * @param directory downloaded files (deleted with the model), or null
    */
-  public LoadedModel(
-      String name,
-      String version,
-      ModelCard card,
-      InferenceEngine engine,
-      Map<String, WindowPredictor> predictorsByModality,
-      Map<InferenceEngine, String> skippedEngines,
-      NDManager manager,
-      Path directory) {
-    this.name = name;
-    this.version = version;
-    this.card = card;
-    this.engine = engine;
-    this.predictorsByModality = Map.copyOf(predictorsByModality);
-    this.skippedEngines = Map.copyOf(skippedEngines);
-    this.manager = manager;
+  public LoadedModel(SegmentationModel model, Path directory) {
+    this.model = model;
     this.directory = directory;
   }
 
+  /** The opened model, to run through the segmentation pipeline while a lease is held. */
+  public SegmentationModel model() {
+    return model;
+  }
+
   public String name() {
-    return name;
+    return model.name();
   }
 
   public String version() {
-    return version;
+    return model.version();
   }
 
   public ModelCard card() {
-    return card;
+    return model.card();
   }
 
   public InferenceEngine engine() {
-    return engine;
+    return model.engine();
   }
 
   public Map<InferenceEngine, String> skippedEngines() {
-    return skippedEngines;
+    return model.skippedEngines();
   }
 
   public Instant loadedAt() {
@@ -99,22 +77,7 @@ public final class LoadedModel {
 
   /** Modalities (norm sets) the model serves, in card order. */
   public List<String> modalities() {
-    return card.modalities();
-  }
-
-  /**
-   * The predictor for {@code modality}; null picks the card's first modality.
-   *
-   * @throws UnknownModalityException when the model has no such modality
-   */
-  public WindowPredictor predictor(String modality) {
-    String m = modality == null || modality.isBlank() ? card.modalities().get(0) : modality;
-    WindowPredictor p = predictorsByModality.get(m);
-    if (p == null) {
-      throw new UnknownModalityException(
-          "model " + name + "@" + version + " has no modality " + m + "; it has " + modalities());
-    }
-    return p;
+    return model.modalities();
   }
 
   /** Takes a reference unless the model is already closed; false means "look again". */
@@ -153,20 +116,11 @@ public final class LoadedModel {
   }
 
   private void close() {
-    for (WindowPredictor p : predictorsByModality.values()) {
-      try {
-        p.close();
-      } catch (RuntimeException e) {
-        LOG.warnf("closing a predictor of %s@%s failed: %s", name, version, e.getMessage());
-      }
-    }
-    if (manager != null) {
-      manager.close();
-    }
+    model.close();
     if (directory != null) {
       deleteTree(directory);
     }
-    LOG.infof("model %s@%s closed", name, version);
+    LOG.infof("model %s@%s closed", name(), version());
   }
 
   private static void deleteTree(Path dir) {
@@ -181,6 +135,6 @@ public final class LoadedModel {
 
   @Override
   public String toString() {
-    return name + "@" + version + " (" + engine.djlName() + ")";
+    return model.toString();
   }
 }

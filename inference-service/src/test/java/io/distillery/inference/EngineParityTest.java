@@ -8,13 +8,16 @@ import io.distillery.contracts.ObjectRef;
 import io.distillery.devstack.DevStack;
 import io.distillery.devstack.DevStackExtension;
 import io.distillery.inference.service.ModelLoader;
-import io.distillery.inference.service.TensorRtCache;
 import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.S3Settings;
 import io.distillery.objectstore.StoredObject;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.engine.InferenceEngine;
+import io.distillery.segpipeline.ModelLoadException;
+import io.distillery.segpipeline.SegmentationPipeline;
+import io.distillery.segpipeline.SegmentationResult;
+import io.distillery.segpipeline.TensorRtCache;
 import io.distillery.volumeio.Volume;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +60,8 @@ class EngineParityTest {
       SegmentationResult b;
       try (ModelLease la = ort.lease();
           ModelLease lb = pytorch.lease()) {
-        a = pipeline.run(image, la.model(), "CT", true);
-        b = pipeline.run(image, lb.model(), null, false);
+        a = pipeline.run(image, la.model().model(), "CT", true);
+        b = pipeline.run(image, lb.model().model(), null, false);
       }
       short[] x = a.labels().data();
       short[] y = b.labels().data();

@@ -24,6 +24,7 @@ import io.distillery.segml.transforms.Augmentation;
 import io.distillery.segml.transforms.Patch;
 import io.distillery.segml.transforms.PatchSampler;
 import io.distillery.segml.transforms.TrainingCase;
+import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;

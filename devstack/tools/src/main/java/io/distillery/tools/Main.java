@@ -1,5 +1,7 @@
 package io.distillery.tools;
 
+import io.distillery.tools.bench.BenchCommand;
+import io.distillery.tools.eval.EvalCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,7 +49,7 @@ public final class Main {
 
   /** The subcommands of this build. */
   static Main standard() {
-    return new Main();
+    return new Main().register("eval", new EvalCommand()).register("bench", new BenchCommand());
   }
 
   public static void main(String[] args) {

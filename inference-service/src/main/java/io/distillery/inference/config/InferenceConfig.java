@@ -1,5 +1,7 @@
 package io.distillery.inference.config;
 
+import io.distillery.segpipeline.ModelOpener;
+import io.distillery.segpipeline.SegmentationPipeline;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
@@ -62,11 +64,11 @@ public interface InferenceConfig {
     int keepVersions();
 
     /** Intra-op threads of each ONNX Runtime / PyTorch session. */
-    @WithDefault("2")
+    @WithDefault(ModelOpener.DEFAULT_THREADS)
     int threads();
 
     /** Sliding windows per engine call. */
-    @WithDefault("1")
+    @WithDefault(SegmentationPipeline.DEFAULT_WINDOWS_PER_BATCH)
     int windowsPerBatch();
 
     /** Load the latest version of every model found under {@code models/} at start. */
@@ -74,7 +76,7 @@ public interface InferenceConfig {
     boolean loadAtStart();
 
     /** Engine preference, first that loads wins: {@code TensorRT,OnnxRuntime,PyTorch}. */
-    @WithDefault("TensorRT,OnnxRuntime,PyTorch")
+    @WithDefault(ModelOpener.DEFAULT_ENGINE_ORDER)
     String engines();
 
     /** Where downloaded model files live (a temporary directory when absent). */

@@ -1,11 +1,11 @@
 package io.distillery.inference.rest;
 
-import io.distillery.inference.ModelLoadException;
 import io.distillery.inference.ModelNotFoundException;
 import io.distillery.inference.QueueFullException;
-import io.distillery.inference.SegmentationFailedException;
-import io.distillery.inference.UnknownModalityException;
 import io.distillery.inference.config.InferenceConfig;
+import io.distillery.segpipeline.ModelLoadException;
+import io.distillery.segpipeline.SegmentationFailedException;
+import io.distillery.segpipeline.UnknownModalityException;
 import io.distillery.volumeio.VolumeException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;

@@ -1,12 +1,12 @@
 package io.distillery.inference.rest;
 
-import io.distillery.inference.SegmentationResult;
 import io.distillery.inference.config.InferenceConfig;
 import io.distillery.inference.service.PreviewRenderer;
 import io.distillery.inference.service.ResultEncoding;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReadOptions;
 import io.distillery.volumeio.nifti.NiftiReader;

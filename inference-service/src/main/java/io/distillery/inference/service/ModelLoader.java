@@ -1,16 +1,14 @@
 package io.distillery.inference.service;
 
-import ai.djl.ndarray.NDManager;
 import io.distillery.contracts.ObjectRef;
 import io.distillery.inference.LoadedModel;
-import io.distillery.inference.ModelLoadException;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.segml.checkpoint.Checkpoint;
-import io.distillery.segml.checkpoint.ModelCard;
-import io.distillery.segml.engine.EngineSelector;
 import io.distillery.segml.engine.InferenceEngine;
-import io.distillery.segml.export.OnnxExporter;
-import io.distillery.segml.inferers.WindowPredictor;
+import io.distillery.segpipeline.ModelFiles;
+import io.distillery.segpipeline.ModelLoadException;
+import io.distillery.segpipeline.ModelOpener;
+import io.distillery.segpipeline.SegmentationModel;
+import io.distillery.segpipeline.TensorRtCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,23 +17,15 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Downloads a published model's files (SHA-256 checked against the event's references) and opens
- * one window predictor per modality: TensorRT on the fixed-shape export when this node has a GPU
- * and TensorRT, else ONNX Runtime on the published {@code .onnx}, else DJL PyTorch on the network
- * rebuilt from {@code model.params} (see {@link EngineSelector}).
- *
- * <p>File roles, as the student-trainer publishes them: {@code params}, {@code modelCard}, and
- * {@code onnx} (one modality) or {@code onnx-<modality>} (one per norm set).
+ * Downloads a published model's files (SHA-256 checked against the event's references) into a
+ * directory of their own, laid out as {@link ModelFiles} says, and opens it with the shared {@link
+ * ModelOpener} (engine choice: TensorRT, ONNX Runtime, DJL PyTorch).
  */
 public final class ModelLoader {
 
@@ -43,10 +33,7 @@ public final class ModelLoader {
 
   private final ObjectStore store;
   private final Path modelRoot;
-  private final TensorRtCache tensorRt;
-  private final List<InferenceEngine> order;
-  private final int threads;
-  private final int windowsPerBatch;
+  private final ModelOpener opener;
 
   /**
    * @param store object store holding the files
@@ -65,37 +52,12 @@ public final class ModelLoader {
       int windowsPerBatch) {
     this.store = store;
     this.modelRoot = modelRoot;
-    this.tensorRt = tensorRt;
-    this.order = List.copyOf(order);
-    this.threads = threads;
-    this.windowsPerBatch = windowsPerBatch;
+    this.opener = new ModelOpener(order, threads, windowsPerBatch, tensorRt);
   }
 
-  /** Parses an engine list such as {@code "TensorRT,OnnxRuntime,PyTorch"}. */
-  public static List<InferenceEngine> parseOrder(String names) {
-    List<InferenceEngine> out = new ArrayList<>();
-    for (String n : names.split(",")) {
-      String name = n.trim();
-      InferenceEngine engine = null;
-      for (InferenceEngine e : InferenceEngine.values()) {
-        if (e.djlName().equalsIgnoreCase(name) || e.name().equalsIgnoreCase(name)) {
-          engine = e;
-        }
-      }
-      if (engine == null) {
-        throw new IllegalArgumentException(
-            "unknown engine '" + name + "'; use TensorRT, OnnxRuntime or PyTorch");
-      }
-      out.add(engine);
-    }
-    return out;
-  }
-
-  /** Downloads and opens {@code name@version} from its file references. */
+  /** Downloads and opens {@code name@version} from its file references (role → object). */
   public LoadedModel load(String name, String version, Map<String, ObjectRef> files) {
-    ObjectRef cardRef = files.get("modelCard");
-    ObjectRef paramsRef = files.get("params");
-    if (cardRef == null || paramsRef == null) {
+    if (!files.containsKey(ModelFiles.CARD) || !files.containsKey(ModelFiles.PARAMS)) {
       throw new ModelLoadException(
           name + "@" + version + " lacks the params or modelCard file; roles: " + files.keySet());
     }
@@ -106,66 +68,19 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new ModelLoadException("cannot create a directory under " + modelRoot, e);
     }
-    NDManager manager = null;
-    Map<String, WindowPredictor> predictors = new LinkedHashMap<>();
     try {
-      download(cardRef, dir.resolve(Checkpoint.CARD_FILE));
-      download(paramsRef, dir.resolve(Checkpoint.PARAMS_FILE));
-      manager = NDManager.newBaseManager(InferenceEngine.PYTORCH.djlName());
-      Checkpoint.Loaded loaded = Checkpoint.load(dir, manager);
-      ModelCard card = loaded.card();
-      Map<InferenceEngine, String> skipped = new EnumMap<>(InferenceEngine.class);
-      InferenceEngine used = null;
-      boolean networkNeeded = false;
-      for (int set = 0; set < card.modalities().size(); set++) {
-        String modality = card.modalities().get(set);
-        ObjectRef onnxRef =
-            files.getOrDefault(
-                "onnx-" + modality, card.modalities().size() == 1 ? files.get("onnx") : null);
-        Path onnx = null;
-        if (onnxRef != null) {
-          onnx = download(onnxRef, dir.resolve("model-" + TensorRtCache.safe(modality) + ".onnx"));
+      for (Map.Entry<String, ObjectRef> f : files.entrySet()) {
+        String fileName;
+        try {
+          fileName = ModelFiles.fileName(f.getKey());
+        } catch (IllegalArgumentException e) {
+          continue; // a role this service does not use
         }
-        List<InferenceEngine> engines = new ArrayList<>(order);
-        Path fixed = null;
-        int[] roi = card.preprocessing().roiSize();
-        if (engines.contains(InferenceEngine.TENSORRT)) {
-          Optional<String> key = tensorRt.localKey();
-          if (key.isPresent()) {
-            fixed =
-                tensorRt.fixedShapeOnnx(key.get(), name, version, modality, windowsPerBatch, roi);
-            if (!Files.isRegularFile(fixed)) {
-              OnnxExporter.exportFixedShape(loaded.network(), set, windowsPerBatch, roi, fixed);
-            }
-          } else {
-            engines.remove(InferenceEngine.TENSORRT);
-            skipped.put(InferenceEngine.TENSORRT, tensorRt.whyNoKey());
-          }
-        }
-        EngineSelector.Selection selection =
-            EngineSelector.select(
-                new EngineSelector.Models(
-                    onnx, fixed, windowsPerBatch, roi, loaded.network(), set, threads),
-                engines);
-        selection.failures().forEach(skipped::putIfAbsent);
-        predictors.put(modality, new SerialWindowPredictor(selection.predictor()));
-        used = used == null ? selection.engine() : used;
-        networkNeeded |= selection.engine() == InferenceEngine.PYTORCH;
+        download(f.getValue(), dir.resolve(fileName));
       }
-      LOG.infof(
-          "model %s@%s loaded on %s (modalities %s; skipped %s)",
-          name, version, used.djlName(), card.modalities(), skipped);
-      if (!networkNeeded) {
-        // ONNX Runtime / TensorRT hold their own copies; free the Java network's native memory.
-        manager.close();
-        manager = null;
-      }
-      return new LoadedModel(name, version, card, used, predictors, skipped, manager, dir);
+      SegmentationModel model = opener.open(name, version, dir);
+      return new LoadedModel(model, dir);
     } catch (RuntimeException | Error e) {
-      predictors.values().forEach(WindowPredictor::close);
-      if (manager != null) {
-        manager.close();
-      }
       deleteQuietly(dir);
       if (e instanceof ModelLoadException m) {
         throw m;

@@ -10,6 +10,10 @@ import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectSummary;
 import io.distillery.objectstore.StoredObject;
 import io.distillery.segml.engine.EngineThreads;
+import io.distillery.segpipeline.ModelFiles;
+import io.distillery.segpipeline.ModelOpener;
+import io.distillery.segpipeline.ModelVersions;
+import io.distillery.segpipeline.TensorRtCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +48,6 @@ import org.jboss.logging.Logger;
 public class ModelRegistry {
 
   private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
-
-  /**
-   * Version order: numeric when both are numbers (so "10" follows "9"), otherwise segment-wise on
-   * digit and non-digit runs, then lexicographic.
-   */
-  public static final Comparator<String> VERSION_ORDER = ModelRegistry::compareVersions;
 
   @Inject InferenceConfig config;
   @Inject ObjectStore store;
@@ -73,7 +70,7 @@ public class ModelRegistry {
             store,
             modelRoot,
             new TensorRtCache(trtRoot),
-            ModelLoader.parseOrder(c.engines()),
+            ModelOpener.parseOrder(c.engines()),
             threads,
             c.windowsPerBatch());
   }
@@ -99,11 +96,11 @@ public class ModelRegistry {
   public void loadLatestFromStore() {
     String bucket = config.s3().bucket();
     Map<String, Map<String, List<ObjectSummary>>> byName = new TreeMap<>();
-    for (ObjectSummary s : store.list(bucket, "models/")) {
+    for (ObjectSummary s : store.list(bucket, ObjectKeys.modelsPrefix())) {
       String[] parts = s.key().split("/");
       if (parts.length == 4) {
         byName
-            .computeIfAbsent(parts[1], n -> new TreeMap<>(VERSION_ORDER))
+            .computeIfAbsent(parts[1], n -> new TreeMap<>(ModelVersions.ORDER))
             .computeIfAbsent(parts[2], v -> new ArrayList<>())
             .add(s);
       }
@@ -115,7 +112,7 @@ public class ModelRegistry {
       Map<String, ObjectRef> files = new LinkedHashMap<>();
       for (ObjectSummary s : latest.getValue()) {
         String file = s.key().substring(s.key().lastIndexOf('/') + 1);
-        String role = roleOf(file);
+        String role = ModelFiles.roleOf(file);
         if (role != null) {
           StoredObject stat = store.stat(bucket, s.key());
           files.put(
@@ -136,23 +133,6 @@ public class ModelRegistry {
     }
   }
 
-  /** The file role of a published file name (see {@link ModelLoader}), or null. */
-  static String roleOf(String file) {
-    if (file.equals("model-card.json")) {
-      return "modelCard";
-    }
-    if (file.endsWith(".params")) {
-      return "params";
-    }
-    if (file.equals("model.onnx")) {
-      return "onnx";
-    }
-    if (file.startsWith("model-") && file.endsWith(".onnx")) {
-      return "onnx-" + file.substring("model-".length(), file.length() - ".onnx".length());
-    }
-    return null;
-  }
-
   /**
    * Loads {@code name@version} and serves it, unless it is loaded already or older than every
    * version kept; returns whether it was installed.
@@ -168,7 +148,7 @@ public class ModelRegistry {
     int keep = config.inference().keepVersions();
     if (current != null
         && current.size() >= keep
-        && VERSION_ORDER.compare(version, current.firstKey()) < 0) {
+        && ModelVersions.ORDER.compare(version, current.firstKey()) < 0) {
       LOG.infof("model %s@%s is older than the %d versions kept; not loaded", name, version, keep);
       return false;
     }
@@ -176,7 +156,7 @@ public class ModelRegistry {
     List<LoadedModel> evicted = new ArrayList<>();
     synchronized (this) {
       Map<String, NavigableMap<String, LoadedModel>> next = new HashMap<>(models.get());
-      NavigableMap<String, LoadedModel> versions = new TreeMap<>(VERSION_ORDER);
+      NavigableMap<String, LoadedModel> versions = new TreeMap<>(ModelVersions.ORDER);
       if (next.containsKey(name)) {
         versions.putAll(next.get(name));
       }
@@ -280,28 +260,6 @@ public class ModelRegistry {
     }
     LOG.infof("retiring %s (%d requests in flight)", model, model.inFlight());
     model.retire();
-  }
-
-  static int compareVersions(String a, String b) {
-    String[] x = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-    String[] y = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-    for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      boolean numeric =
-          !x[i].isEmpty()
-              && !y[i].isEmpty()
-              && Character.isDigit(x[i].charAt(0))
-              && Character.isDigit(y[i].charAt(0));
-      int c;
-      if (numeric) {
-        c = new java.math.BigInteger(x[i]).compareTo(new java.math.BigInteger(y[i]));
-      } else {
-        c = x[i].compareTo(y[i]);
-      }
-      if (c != 0) {
-        return c;
-      }
-    }
-    return x.length != y.length ? Integer.compare(x.length, y.length) : a.compareTo(b);
   }
 
   private static Path tempDir(String prefix) {

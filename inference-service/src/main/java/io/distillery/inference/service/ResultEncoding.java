@@ -1,6 +1,6 @@
 package io.distillery.inference.service;
 
-import io.distillery.inference.SegmentationResult;
+import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiWriter;
 import java.io.ByteArrayOutputStream;

@@ -2,10 +2,10 @@ package io.distillery.inference.service;
 
 import io.distillery.inference.ModelLease;
 import io.distillery.inference.QueueFullException;
-import io.distillery.inference.SegmentationFailedException;
-import io.distillery.inference.SegmentationPipeline;
-import io.distillery.inference.SegmentationResult;
 import io.distillery.inference.config.InferenceConfig;
+import io.distillery.segpipeline.SegmentationFailedException;
+import io.distillery.segpipeline.SegmentationPipeline;
+import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -122,7 +122,7 @@ public class SegmentationService {
           () -> {
             try (lease) {
               SegmentationResult result =
-                  pipeline.run(image, lease.model(), modality, probabilities);
+                  pipeline.run(image, lease.model().model(), modality, probabilities);
               latency(name, result.engine()).record(Duration.ofNanos(System.nanoTime() - accepted));
               requests(name, "success").increment();
               LOG.infof(

@@ -121,8 +121,18 @@ public final class ObjectKeys {
         + "/";
   }
 
+  /** Prefix of every published model, for listing. */
+  public static String modelsPrefix() {
+    return "models/";
+  }
+
+  /** Prefix of every version of one published model, for listing its versions. */
+  public static String modelVersionsPrefix(String modelName) {
+    return modelsPrefix() + id(modelName) + "/";
+  }
+
   public static String modelPrefix(String modelName, String version) {
-    return "models/" + id(modelName) + "/" + id(version) + "/";
+    return modelVersionsPrefix(modelName) + id(version) + "/";
   }
 
   public static String modelFile(String modelName, String version, String fileName) {

@@ -8,7 +8,7 @@ import io.distillery.tensorcodec.FeatureEncoding;
 import io.distillery.tensorcodec.ProbabilityEncoding;
 import io.distillery.tensorcodec.Quantisation;
 import io.distillery.tensorcodec.TensorCodec;
-import io.distillery.tensorcodec.bench.NiftiLabelReader.LabelVolume;
+import io.distillery.tensorcodec.bench.SoftLabelSynthesis.LabelVolume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -318,20 +318,9 @@ class CodecBenchmark {
   }
 
   private static Measurement time(float[] data, Function<float[], byte[]> encoder) {
-    double bestEncode = Double.MAX_VALUE;
-    double bestDecode = Double.MAX_VALUE;
-    byte[] encoded = null;
-    for (int r = 0; r < REPEATS; r++) {
-      long t0 = System.nanoTime();
-      encoded = encoder.apply(data);
-      long t1 = System.nanoTime();
-      DecodedTensor decoded = TensorCodec.decode(encoded);
-      long t2 = System.nanoTime();
-      assertThat(decoded.data()).hasSize(data.length);
-      bestEncode = Math.min(bestEncode, (t1 - t0) / 1e9);
-      bestDecode = Math.min(bestDecode, (t2 - t1) / 1e9);
-    }
-    return new Measurement(encoded.length, encoded, bestEncode, bestDecode, 0);
+    CodecThroughput.Result r = CodecThroughput.measure(data, data.length, encoder, REPEATS);
+    return new Measurement(
+        r.encoded().length, r.encoded(), r.encodeSeconds(), r.decodeSeconds(), r.maxError());
   }
 
   private static long deflatedFloatBytes(float[] p) {

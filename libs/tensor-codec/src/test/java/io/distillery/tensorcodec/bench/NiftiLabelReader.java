@@ -1,5 +1,6 @@
 package io.distillery.tensorcodec.bench;
 
+import io.distillery.tensorcodec.bench.SoftLabelSynthesis.LabelVolume;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,13 +18,6 @@ final class NiftiLabelReader {
 
   private static final int NIFTI1_HEADER_BYTES = 348;
   private static final short DT_UINT8 = 2;
-
-  /** Voxels in file order (x fastest, then y, then z), dimensions and spacing in mm. */
-  record LabelVolume(int nx, int ny, int nz, double[] spacing, byte[] voxels) {
-    long voxelCount() {
-      return (long) nx * ny * nz;
-    }
-  }
 
   private NiftiLabelReader() {}
 

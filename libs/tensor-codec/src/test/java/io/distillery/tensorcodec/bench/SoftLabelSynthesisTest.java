@@ -3,7 +3,7 @@ package io.distillery.tensorcodec.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.distillery.tensorcodec.bench.NiftiLabelReader.LabelVolume;
+import io.distillery.tensorcodec.bench.SoftLabelSynthesis.LabelVolume;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

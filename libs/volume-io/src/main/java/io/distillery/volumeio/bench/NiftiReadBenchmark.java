@@ -23,9 +23,91 @@ import java.util.Locale;
 public final class NiftiReadBenchmark {
   private NiftiReadBenchmark() {}
 
+  /**
+   * One run of the benchmark.
+   *
+   * @param file the benchmark file
+   * @param compressedBytes its size
+   * @param decompressedBytes header plus voxel bytes
+   * @param gzipSeconds per repetition, {@code gzip -dc > /dev/null}
+   * @param readVolumeSeconds per repetition, {@link NiftiReader#readVolume} (float voxels)
+   * @param readRawSeconds per repetition, {@link NiftiReader#readRaw} (int16 voxels)
+   */
+  public record Result(
+      Path file,
+      long compressedBytes,
+      long decompressedBytes,
+      double[] gzipSeconds,
+      double[] readVolumeSeconds,
+      double[] readRawSeconds) {
+
+    /** Median MB/s (decompressed bytes) of {@code gzip -dc}. */
+    public double gzipMBps() {
+      return decompressedBytes / 1e6 / median(gzipSeconds);
+    }
+
+    /** Median MB/s of {@link NiftiReader#readVolume}. */
+    public double readVolumeMBps() {
+      return decompressedBytes / 1e6 / median(readVolumeSeconds);
+    }
+
+    /** Median MB/s of {@link NiftiReader#readRaw}. */
+    public double readRawMBps() {
+      return decompressedBytes / 1e6 / median(readRawSeconds);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args.length > 0 ? args[0] : "target/bench");
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    Result r = measure(work, reps);
+    double mb = r.decompressedBytes() / 1e6;
+    double gzS = median(r.gzipSeconds());
+    double volS = median(r.readVolumeSeconds());
+    double rawS = median(r.readRawSeconds());
+    System.out.printf(
+        Locale.ROOT,
+        "file: %s, %d bytes compressed, %d decompressed (ratio %.2f)%n",
+        r.file(),
+        r.compressedBytes(),
+        r.decompressedBytes(),
+        (double) r.decompressedBytes() / r.compressedBytes());
+    System.out.printf(
+        Locale.ROOT,
+        "reps: %d (medians; JVM %s, %d cpus)%n",
+        reps,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT, "gzip -dc > /dev/null          : %.3f s  %7.1f MB/s%n", gzS, mb / gzS);
+    System.out.printf(
+        Locale.ROOT,
+        "NiftiReader.readVolume (float) : %.3f s  %7.1f MB/s  ratio to gzip %.2f%n",
+        volS,
+        mb / volS,
+        gzS / volS);
+    System.out.printf(
+        Locale.ROOT,
+        "NiftiReader.readRaw (int16)    : %.3f s  %7.1f MB/s  ratio to gzip %.2f%n",
+        rawS,
+        mb / rawS,
+        gzS / rawS);
+    System.out.printf(
+        Locale.ROOT,
+        "all runs (s): gzip %s, readVolume %s, readRaw %s%n",
+        Arrays.toString(round(r.gzipSeconds())),
+        Arrays.toString(round(r.readVolumeSeconds())),
+        Arrays.toString(round(r.readRawSeconds())));
+  }
+
+  /**
+   * Writes the benchmark file under {@code work} and times {@code reps} alternating repetitions
+   * after one warm-up each.
+   */
+  public static Result measure(Path work, int reps) throws IOException, InterruptedException {
+    if (reps < 1) {
+      throw new IllegalArgumentException("reps must be >= 1, got " + reps);
+    }
     Files.createDirectories(work);
     Path file = work.resolve("ct_512x512x200_int16.nii.gz");
     Volume ct = SyntheticCt.generate(512, 512, 200, 42);
@@ -56,44 +138,11 @@ public final class NiftiReadBenchmark {
       raw[r] = (System.nanoTime() - t0) / 1e9;
       sink += img.data().get(1000);
     }
-    double mb = decompressed / 1e6;
-    double gzS = median(gz);
-    double volS = median(vol);
-    double rawS = median(raw);
-    System.out.printf(
-        Locale.ROOT,
-        "file: %s, %d bytes compressed, %d decompressed (ratio %.2f)%n",
-        file,
-        compressed,
-        decompressed,
-        (double) decompressed / compressed);
-    System.out.printf(
-        Locale.ROOT,
-        "reps: %d (medians; JVM %s, %d cpus)%n",
-        reps,
-        System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors());
-    System.out.printf(
-        Locale.ROOT, "gzip -dc > /dev/null          : %.3f s  %7.1f MB/s%n", gzS, mb / gzS);
-    System.out.printf(
-        Locale.ROOT,
-        "NiftiReader.readVolume (float) : %.3f s  %7.1f MB/s  ratio to gzip %.2f%n",
-        volS,
-        mb / volS,
-        gzS / volS);
-    System.out.printf(
-        Locale.ROOT,
-        "NiftiReader.readRaw (int16)    : %.3f s  %7.1f MB/s  ratio to gzip %.2f%n",
-        rawS,
-        mb / rawS,
-        gzS / rawS);
-    System.out.printf(
-        Locale.ROOT,
-        "all runs (s): gzip %s, readVolume %s, readRaw %s (checksum %.1f)%n",
-        Arrays.toString(round(gz)),
-        Arrays.toString(round(vol)),
-        Arrays.toString(round(raw)),
-        sink);
+    if (Double.isNaN(sink)) {
+      // Keeps the reads observable to the JIT; a NaN checksum would mean a broken reader.
+      throw new IOException("NaN voxels read from " + file);
+    }
+    return new Result(file, compressed, decompressed, gz, vol, raw);
   }
 
   private static double gzip(Path file) throws IOException, InterruptedException {
@@ -118,7 +167,7 @@ public final class NiftiReadBenchmark {
     return s;
   }
 
-  private static double median(double[] a) {
+  static double median(double[] a) {
     double[] s = a.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

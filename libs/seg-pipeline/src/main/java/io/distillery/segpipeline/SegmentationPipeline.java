@@ -1,4 +1,4 @@
-package io.distillery.inference;
+package io.distillery.segpipeline;
 
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
@@ -31,6 +31,9 @@ import java.util.Map;
  *
  * <p>The network sees {@code C×D×H×W} with W fastest, i.e. D = z, H = y, W = x of the volume, and
  * the card's spacing is in (D, H, W) order.
+ *
+ * <p>The inference-service and {@code ./distillery eval} / {@code bench} both run this class, so a
+ * score measured by the tools is the score of what the service serves.
  */
 public final class SegmentationPipeline {
 
@@ -40,6 +43,11 @@ public final class SegmentationPipeline {
    * off; coarse-to-fine always applies it, as the method does].
    */
   public static final String LARGEST_COMPONENT = "largestComponent";
+
+  /**
+   * The inference-service's default sliding windows per engine call (its {@code windowsPerBatch}).
+   */
+  public static final String DEFAULT_WINDOWS_PER_BATCH = "1";
 
   /** Coarse size used by coarse-to-fine models (methods.md §4), D, H, W. */
   private static final int[] COARSE_SIZE = {96, 96, 96};
@@ -63,7 +71,7 @@ public final class SegmentationPipeline {
    * @param withProbabilities also return per-class probabilities (sliding-window models only)
    */
   public SegmentationResult run(
-      Volume input, LoadedModel model, String modality, boolean withProbabilities) {
+      Volume input, SegmentationModel model, String modality, boolean withProbabilities) {
     ModelCard card = model.card();
     PreprocessingSpec pre = card.preprocessing();
     WindowPredictor predictor = model.predictor(modality);
@@ -156,7 +164,7 @@ public final class SegmentationPipeline {
   }
 
   /** Intensity normalisation exactly as the trainer applies it (see class javadoc). */
-  static Volume normalise(Volume v, IntensityNormalization n) {
+  public static Volume normalise(Volume v, IntensityNormalization n) {
     if ("zscore".equals(n.method())) {
       return Intensity.zScore(v);
     }
@@ -173,7 +181,7 @@ public final class SegmentationPipeline {
   }
 
   /** Volume of each foreground class in ml: voxel count × voxel volume of the label's grid. */
-  static Map<String, Double> volumesMl(LabelVolume labels, ModelCard card) {
+  public static Map<String, Double> volumesMl(LabelVolume labels, ModelCard card) {
     double[] s = labels.grid().spacing();
     double voxelMl = Math.abs(labels.grid().affine().determinant3()) / 1000.0;
     if (!(voxelMl > 0)) {

@@ -1,4 +1,4 @@
-package io.distillery.inference.service;
+package io.distillery.segpipeline;
 
 import io.distillery.segml.inferers.WindowPredictor;
 

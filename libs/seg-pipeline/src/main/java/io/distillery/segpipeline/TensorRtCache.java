@@ -1,4 +1,4 @@
-package io.distillery.inference.service;
+package io.distillery.segpipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +81,8 @@ public final class TensorRtCache {
                 roiDhw[2]));
   }
 
-  static String safe(String s) {
+  /** {@code s} with every run of characters outside {@code [A-Za-z0-9._-]} replaced by a dash. */
+  public static String safe(String s) {
     return s.trim().replaceAll("[^A-Za-z0-9._-]+", "-");
   }
 

@@ -1,4 +1,4 @@
-package io.distillery.inference;
+package io.distillery.segpipeline;
 
 /** A published model could not be downloaded or loaded. */
 public class ModelLoadException extends RuntimeException {

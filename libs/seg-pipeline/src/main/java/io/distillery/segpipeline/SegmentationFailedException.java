@@ -1,4 +1,4 @@
-package io.distillery.inference;
+package io.distillery.segpipeline;
 
 /** A segmentation could not be computed from the given input. */
 public class SegmentationFailedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.distillery.inference;
+package io.distillery.segpipeline;
 
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;

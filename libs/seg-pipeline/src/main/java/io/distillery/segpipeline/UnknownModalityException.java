@@ -1,4 +1,4 @@
-package io.distillery.inference;
+package io.distillery.segpipeline;
 
 /** The model has no norm set (modality) of the requested name. */
 public class UnknownModalityException extends RuntimeException {

@@ -1,6 +1,5 @@
 package io.distillery.tensorcodec.bench;
 
-import io.distillery.tensorcodec.bench.NiftiLabelReader.LabelVolume;
 import java.util.SplittableRandom;
 
 /**
@@ -10,12 +9,23 @@ import java.util.SplittableRandom;
  * outside the organ, negative inside), {@code w} the boundary width in mm, and {@code ε ~ N(0, σ²)}
  * independent logit noise per voxel.
  */
-final class SoftLabelSynthesis {
+public final class SoftLabelSynthesis {
+
+  /**
+   * A binary mask: voxels in file order (x fastest, then y, then z), non-zero = foreground.
+   *
+   * @param nx voxels along x
+   * @param ny voxels along y
+   * @param nz voxels along z
+   * @param spacing voxel spacing (x, y, z) in mm
+   * @param voxels nx·ny·nz values
+   */
+  public record LabelVolume(int nx, int ny, int nz, double[] spacing, byte[] voxels) {}
 
   private SoftLabelSynthesis() {}
 
   /** Signed distance in mm of every voxel (x fastest), from exact squared EDTs. */
-  static float[] signedDistance(LabelVolume label) {
+  public static float[] signedDistance(LabelVolume label) {
     float[] outside = squaredDistanceTo(label, true);
     float[] inside = squaredDistanceTo(label, false);
     byte[] v = label.voxels();
@@ -26,7 +36,8 @@ final class SoftLabelSynthesis {
     return sd;
   }
 
-  static float[] probabilities(
+  /** {@code sigmoid(−sd/w + ε)} per voxel, with {@code ε ~ N(0, σ²)} from a seeded generator. */
+  public static float[] probabilities(
       float[] signedDistance, double widthMm, double noiseSigma, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] p = new float[signedDistance.length];

@@ -1,0 +1,103 @@
+package io.distillery.tools;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code --name value} and {@code --flag} arguments of a subcommand. Every problem (an unknown
+ * option, a missing value, a number that is not one) is a {@link UsageException} naming the option.
+ */
+public final class Options {
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  private Options() {}
+
+  /**
+   * Parses {@code args}.
+   *
+   * @param valued options that take a value (without {@code --})
+   * @param flags options without a value
+   */
+  public static Options parse(String[] args, Set<String> valued, Set<String> flags) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + a + "'");
+      }
+      String name = a.substring(2);
+      String inline = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        inline = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (flags.contains(name) && inline == null) {
+        o.values.put(name, "true");
+      } else if (valued.contains(name)) {
+        if (inline == null) {
+          if (i + 1 >= args.length) {
+            throw new UsageException("--" + name + " needs a value");
+          }
+          inline = args[++i];
+        }
+        o.values.put(name, inline);
+      } else {
+        throw new UsageException("unknown option --" + name);
+      }
+    }
+    return o;
+  }
+
+  /** The value of {@code --name}, if given. */
+  public Optional<String> get(String name) {
+    return Optional.ofNullable(values.get(name));
+  }
+
+  /** The value of a required {@code --name}. */
+  public String require(String name) {
+    return get(name).orElseThrow(() -> new UsageException("--" + name + " is required"));
+  }
+
+  /** Whether {@code --name} was given. */
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  /** An integer option of at least {@code min}. */
+  public int intValue(String name, int defaultValue, int min) {
+    String v = values.get(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min) {
+        throw new UsageException("--" + name + " must be >= " + min + ", got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  /** A non-negative number option. */
+  public double doubleValue(String name, double defaultValue) {
+    String v = values.get(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= 0)) {
+        throw new UsageException("--" + name + " must be >= 0, got " + v);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+    }
+  }
+}

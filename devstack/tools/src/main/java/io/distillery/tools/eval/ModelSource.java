@@ -1,0 +1,198 @@
+package io.distillery.tools.eval;
+
+import io.distillery.contracts.ObjectKeys;
+import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.ObjectSummary;
+import io.distillery.objectstore.StoredObject;
+import io.distillery.segml.checkpoint.Checkpoint;
+import io.distillery.segpipeline.ModelFiles;
+import io.distillery.segpipeline.ModelLoadException;
+import io.distillery.segpipeline.ModelVersions;
+import io.distillery.tools.LocalStackState;
+import io.distillery.tools.UsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a model reference into a local model directory (the files of {@link ModelFiles}):
+ *
+ * <ul>
+ *   <li>a directory: used as it is (a checkpoint as the student-trainer publishes it: {@code
+ *       model-card.json}, {@code model.params}, {@code model.onnx} or {@code model-<m>.onnx});
+ *   <li>{@code s3://bucket/models/{name}/{version}}: the published files, downloaded;
+ *   <li>{@code name} or {@code name:version}: the same from the local stack's bucket ({@code
+ *       .distillery/stack.json}); without a version, the latest in {@link ModelVersions#ORDER}.
+ * </ul>
+ *
+ * S3 references use the local stack's endpoint and keys.
+ */
+public final class ModelSource {
+
+  private static final Pattern S3 = Pattern.compile("s3://([^/]+)/(.+?)/?");
+  private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*)(?::(.+))?");
+
+  /**
+   * A model ready to open.
+   *
+   * @param name model name
+   * @param version version (the directory name for a local directory)
+   * @param directory the files
+   * @param location where it came from, for the report
+   */
+  public record Resolved(String name, String version, Path directory, String location) {}
+
+  private final Path root;
+  private final Function<LocalStackState, ObjectStore> stores;
+
+  /**
+   * @param root the stack root whose {@code .distillery/stack.json} names the S3 server
+   * @param stores opens an object store client for a stack
+   */
+  public ModelSource(Path root, Function<LocalStackState, ObjectStore> stores) {
+    this.root = root;
+    this.stores = stores;
+  }
+
+  /** With {@link LocalStackState#objectStore()}. */
+  public ModelSource(Path root) {
+    this(root, LocalStackState::objectStore);
+  }
+
+  /**
+   * Resolves {@code ref}, downloading into a new directory under {@code downloads} when needed.
+   *
+   * @throws UsageException when the reference is neither a directory, an S3 URL nor a name
+   * @throws ModelLoadException when the model or one of its files is missing
+   */
+  public Resolved resolve(String ref, Path downloads) throws IOException {
+    Path local = Path.of(ref);
+    if (Files.isDirectory(local)) {
+      Path dir = local.toAbsolutePath().normalize();
+      if (!Files.isRegularFile(dir.resolve(Checkpoint.CARD_FILE))) {
+        throw new ModelLoadException(
+            dir + " is not a model directory: it has no " + Checkpoint.CARD_FILE);
+      }
+      String name = Checkpoint.readCard(dir).name();
+      return new Resolved(name, dir.getFileName().toString(), dir, dir.toString());
+    }
+    Matcher s3 = S3.matcher(ref);
+    if (s3.matches()) {
+      String bucket = s3.group(1);
+      String[] parts = s3.group(2).split("/");
+      if (parts.length != 3 || !(parts[0] + "/").equals(ObjectKeys.modelsPrefix())) {
+        throw new UsageException(
+            "--model "
+                + ref
+                + ": an S3 model reference is s3://<bucket>/"
+                + ObjectKeys.modelPrefix("<name>", "<version>"));
+      }
+      LocalStackState stack = LocalStackState.require(root);
+      return download(stack, bucket, parts[1], parts[2], ref, downloads);
+    }
+    Matcher name = NAME.matcher(ref);
+    if (name.matches()) {
+      LocalStackState stack = LocalStackState.require(root);
+      String version = name.group(2);
+      if (version == null) {
+        version = latest(stack, name.group(1));
+      }
+      String location =
+          "s3://" + stack.bucket() + "/" + ObjectKeys.modelPrefix(name.group(1), version);
+      return download(stack, stack.bucket(), name.group(1), version, location, downloads);
+    }
+    throw new UsageException(
+        "--model "
+            + ref
+            + " is not a directory, an s3://bucket/models/<name>/<version> URL or a name[:version]");
+  }
+
+  private String latest(LocalStackState stack, String name) {
+    TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
+    try (ObjectStore store = stores.apply(stack)) {
+      String prefix = ObjectKeys.modelVersionsPrefix(name);
+      for (ObjectSummary o : store.list(stack.bucket(), prefix)) {
+        String rest = o.key().substring(prefix.length());
+        if (rest.contains("/")) {
+          versions.add(rest.substring(0, rest.indexOf('/')));
+        }
+      }
+      if (versions.isEmpty()) {
+        TreeSet<String> names = new TreeSet<>();
+        for (ObjectSummary o : store.list(stack.bucket(), ObjectKeys.modelsPrefix())) {
+          String[] parts = o.key().split("/");
+          if (parts.length == 4) {
+            names.add(parts[1]);
+          }
+        }
+        throw new ModelLoadException(
+            "no model '"
+                + name
+                + "' in s3://"
+                + stack.bucket()
+                + "/"
+                + ObjectKeys.modelsPrefix()
+                + " of the local stack; published models: "
+                + names);
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof ModelLoadException m) {
+        throw m;
+      }
+      throw new ModelLoadException("cannot list the versions of " + name + ": " + e, e);
+    }
+    return versions.last();
+  }
+
+  private Resolved download(
+      LocalStackState stack,
+      String bucket,
+      String name,
+      String version,
+      String location,
+      Path downloads)
+      throws IOException {
+    String prefix = ObjectKeys.modelPrefix(name, version);
+    Path dir =
+        Files.createDirectories(downloads)
+            .resolve(ObjectKeys.id(name) + "-" + ObjectKeys.id(version));
+    Files.createDirectories(dir);
+    try (ObjectStore store = stores.apply(stack)) {
+      List<ObjectSummary> objects = store.list(bucket, prefix);
+      int files = 0;
+      for (ObjectSummary o : objects) {
+        String file = o.key().substring(prefix.length());
+        String role = file.contains("/") ? null : ModelFiles.roleOf(file);
+        if (role == null) {
+          continue;
+        }
+        StoredObject stat = store.stat(bucket, o.key());
+        // Verified against the SHA-256 recorded at upload when there is one.
+        boolean verify = stat.sha256() != null && !stat.sha256().isBlank();
+        try (InputStream in = store.get(bucket, o.key(), verify)) {
+          Files.copy(
+              in,
+              dir.resolve(ModelFiles.fileName(role)),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        files++;
+      }
+      if (files == 0) {
+        throw new ModelLoadException(
+            "no model files under " + location + " (endpoint " + stack.s3Endpoint() + ")");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ModelLoadException m) {
+        throw m;
+      }
+      throw new ModelLoadException("cannot download " + location + ": " + e.getMessage(), e);
+    }
+    return new Resolved(name, version, dir, location);
+  }
+}
