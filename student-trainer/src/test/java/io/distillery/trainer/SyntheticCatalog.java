@@ -162,7 +162,8 @@ final class SyntheticCatalog {
             List.of(3.0, 3.0, 3.0),
             channels,
             "prob-u8/1",
-            Instant.now()));
+            Instant.now(),
+            null));
   }
 
   void send(DistilleryEvent event) {

@@ -37,7 +37,10 @@ import java.util.Map;
  * @param outputClasses class name of each network output channel, background first
  * @param storedChannels output channels whose probabilities are stored; null: channel 1 alone for a
  *     binary teacher, every channel otherwise
- * @param featureTap declared feature layer (an extra ONNX output name), or null
+ * @param featureTap declared feature layer: the name of an extra output of the ONNX model (for
+ *     seg-ml exports {@code feature.<tap>}, e.g. {@code feature.decoder.2}, the last decoder stage
+ *     of a depth-4 U-Net, which MS-KD's feature term and MSKD use), stored per volume next to the
+ *     soft labels; it must be full resolution (the window's D×H×W). Null: no features stored
  * @param temperature softmax temperature T of the stored soft labels, softmax(logits / T), T > 0
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -133,6 +136,15 @@ public record TeacherManifest(
         }
       }
       storedChannels = List.copyOf(storedChannels);
+    }
+    if (featureTap != null) {
+      if (featureTap.isBlank()) {
+        throw new InvalidManifestException("featureTap must not be blank when given");
+      }
+      if (!files.containsKey(ONNX)) {
+        throw new InvalidManifestException(
+            "featureTap '" + featureTap + "' names an ONNX output: the teacher needs files.onnx");
+      }
     }
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new InvalidManifestException("temperature must be > 0, was " + temperature);

@@ -11,9 +11,9 @@ import io.distillery.devstack.S3Server;
 import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.RetryPolicy;
 import io.distillery.objectstore.S3Settings;
-import io.distillery.teacher.service.StoreRetry;
 import io.distillery.teacher.service.TeacherOutputService;
 import io.distillery.teacher.service.TeacherOutputService.Outcome;
 import io.distillery.teacher.service.TeacherRegistry;
@@ -73,13 +73,13 @@ class ObjectStoreOutageTest {
       s3.close(); // the store goes down
       assertThatThrownBy(
               () ->
-                  new StoreRetry(2, Duration.ofMillis(100))
+                  new OutageRetry(2, Duration.ofMillis(100))
                       .call("down", () -> outputs.processVolume(volume, null)))
           .isInstanceOf(ObjectStoreUnavailableException.class);
       assertThat(announced).isEmpty();
 
       AtomicInteger attempts = new AtomicInteger();
-      StoreRetry retry = new StoreRetry(8, Duration.ofMillis(300));
+      OutageRetry retry = new OutageRetry(8, Duration.ofMillis(300));
       CompletableFuture<List<Outcome>> work =
           CompletableFuture.supplyAsync(
               () -> {

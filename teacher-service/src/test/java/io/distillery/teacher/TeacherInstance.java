@@ -4,8 +4,8 @@ import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.S3Settings;
-import io.distillery.teacher.service.StoreRetry;
 import io.distillery.teacher.service.TeacherOutputService;
 import io.distillery.teacher.service.TeacherRegistry;
 import io.distillery.teacher.service.TeacherRunner;
@@ -81,7 +81,7 @@ final class TeacherInstance implements AutoCloseable {
                 throw new IllegalStateException("announcement not acknowledged", e);
               }
             });
-    StoreRetry retry = new StoreRetry(3, Duration.ofMillis(200));
+    OutageRetry retry = new OutageRetry(3, Duration.ofMillis(200));
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);

@@ -28,6 +28,14 @@ final class TinyTeacher {
 
   /** ONNX bytes of a 2-class, base-width-4, depth-2 UNet3d whose weights come from {@code seed}. */
   static byte[] onnx(int seed) throws IOException {
+    return onnx(seed, List.of());
+  }
+
+  /**
+   * Like {@link #onnx(int)}, with the seg-ml feature taps {@code taps} as extra outputs {@code
+   * feature.<tap>} ({@code decoder.0} is the full-resolution last decoder stage at depth 2).
+   */
+  static byte[] onnx(int seed, List<String> taps) throws IOException {
     EngineThreads.configure(2);
     Engine.getEngine("PyTorch").setRandomSeed(seed);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -35,7 +43,7 @@ final class TinyTeacher {
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       Path file = Files.createTempFile("tiny-teacher-", ".onnx");
       try {
-        OnnxExporter.export(net, 0, file);
+        OnnxExporter.export(net, 0, taps, file);
         return Files.readAllBytes(file);
       } finally {
         Files.deleteIfExists(file);

@@ -14,6 +14,7 @@ import io.distillery.inference.service.ResultEncoding;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.StoredObject;
 import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +54,9 @@ public class SegmentationRequestedConsumer {
   private static final Logger LOG = Logger.getLogger(SegmentationRequestedConsumer.class);
   static final int ATTEMPTS = 4;
 
+  /** While the object store is unavailable: 4 attempts, 1 s doubling, then dead letter. */
+  private static final OutageRetry RETRY = new OutageRetry(ATTEMPTS, Duration.ofSeconds(1));
+
   @Inject EventCodec codec;
   @Inject SegmentationService service;
   @Inject ObjectStore store;
@@ -79,25 +84,16 @@ public class SegmentationRequestedConsumer {
     }
     SegmentationRequested request = decoded.event();
     String traceparent = decoded.cloudEvent().traceparent();
-    long backoffMs = 1000;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        handle(request, traceparent);
-        return;
-      } catch (ObjectStoreUnavailableException e) {
-        if (attempt >= ATTEMPTS) {
-          publisher.deadLetter(
-              record.topic(),
-              record.key(),
-              headers,
-              record.value(),
-              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
-          return;
-        }
-        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
-        Thread.sleep(backoffMs);
-        backoffMs *= 2;
-      }
+    try {
+      RETRY.run("segmentation " + request.requestId(), () -> handle(request, traceparent));
+    } catch (ObjectStoreUnavailableException e) {
+      publisher.deadLetter(
+          record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // handle() declares only InterruptedException; nothing else checked can get here.
+      throw new IllegalStateException(e);
     }
   }
 

@@ -6,16 +6,17 @@ import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.StudentModelPublished;
 import io.distillery.inference.service.ModelRegistry;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.segpipeline.ModelLoadException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Consumes {@link StudentModelPublished}: downloads the model and swaps it in ({@link
@@ -27,8 +28,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StudentModelPublishedConsumer {
 
-  private static final Logger LOG = Logger.getLogger(StudentModelPublishedConsumer.class);
   static final int ATTEMPTS = 4;
+
+  /** While the object store is unavailable: 4 attempts, 1 s doubling, then dead letter. */
+  private static final OutageRetry RETRY = new OutageRetry(ATTEMPTS, Duration.ofSeconds(1));
 
   @Inject EventCodec codec;
   @Inject ModelRegistry registry;
@@ -41,39 +44,32 @@ public class StudentModelPublishedConsumer {
     for (Header h : record.headers()) {
       headers.put(h.key(), h.value());
     }
-    long backoffMs = 1000;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        StudentModelPublished event =
-            codec.decode(headers, record.value(), StudentModelPublished.class).event();
-        registry.install(event.modelName(), event.version(), event.files());
-        return;
-      } catch (ObjectStoreUnavailableException e) {
-        if (attempt >= ATTEMPTS) {
-          publisher.deadLetter(
-              record.topic(),
-              record.key(),
-              headers,
-              record.value(),
-              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
-          return;
-        }
-        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
-        Thread.sleep(backoffMs);
-        backoffMs *= 2;
-      } catch (ModelLoadException e) {
-        if (e.getCause() instanceof ObjectStoreUnavailableException && attempt < ATTEMPTS) {
-          LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
-          Thread.sleep(backoffMs);
-          backoffMs *= 2;
-          continue;
-        }
-        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-        return;
-      } catch (InvalidEventException | IllegalArgumentException e) {
-        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-        return;
+    try {
+      StudentModelPublished event =
+          codec.decode(headers, record.value(), StudentModelPublished.class).event();
+      RETRY.run("model " + event.modelName() + "@" + event.version(), () -> install(event));
+    } catch (ObjectStoreUnavailableException e) {
+      publisher.deadLetter(
+          record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
+    } catch (ModelLoadException | InvalidEventException | IllegalArgumentException e) {
+      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // install() declares no checked exception; nothing else can get here.
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void install(StudentModelPublished event) {
+    try {
+      registry.install(event.modelName(), event.version(), event.files());
+    } catch (ModelLoadException e) {
+      // An outage while downloading the model is retried like any other outage.
+      if (e.getCause() instanceof ObjectStoreUnavailableException outage) {
+        throw outage;
       }
+      throw e;
     }
   }
 }

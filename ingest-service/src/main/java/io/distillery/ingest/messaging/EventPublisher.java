@@ -4,6 +4,8 @@ import io.distillery.contracts.EncodedEvent;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.DistilleryEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,7 @@ public class EventPublisher {
   private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
   @Inject EventCodec codec;
+  @Inject MeterRegistry meters;
 
   @Inject
   @Channel("events")
@@ -52,6 +55,12 @@ public class EventPublisher {
     Map<String, byte[]> withReason = new java.util.LinkedHashMap<>(headers);
     withReason.put(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
     send(Topics.deadLetter(topic), key, withReason, payload == null ? new byte[0] : payload);
+    // Counted after the broker acknowledged the dead letter (distillery_dead_letters_total{topic}).
+    Counter.builder("distillery.dead.letters")
+        .description("Records sent to a dead-letter topic")
+        .tag("topic", topic)
+        .register(meters)
+        .increment();
     LOG.warnf("dead-lettered a record of %s (key %s): %s", topic, key, reason);
   }
 

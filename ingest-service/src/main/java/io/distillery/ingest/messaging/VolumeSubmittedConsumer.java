@@ -12,6 +12,7 @@ import io.distillery.ingest.service.IngestService;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreException;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.volumeio.VolumeException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,13 +22,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Treats {@link VolumeSubmitted} from upstream systems like an upload: fetches the referenced files
@@ -38,8 +39,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class VolumeSubmittedConsumer {
 
-  private static final Logger LOG = Logger.getLogger(VolumeSubmittedConsumer.class);
   static final int ATTEMPTS = 4;
+
+  /** While the object store is unavailable: 4 attempts, 1 s doubling, then dead letter. */
+  private static final OutageRetry RETRY = new OutageRetry(ATTEMPTS, Duration.ofSeconds(1));
 
   @Inject EventCodec codec;
   @Inject IngestService ingest;
@@ -53,41 +56,25 @@ public class VolumeSubmittedConsumer {
     for (Header h : record.headers()) {
       headers.put(h.key(), h.value());
     }
-    long backoffMs = 1000;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        DecodedEvent<VolumeSubmitted> decoded =
-            codec.decode(headers, record.value(), VolumeSubmitted.class);
-        handle(decoded);
-        return;
-      } catch (InvalidEventException
-          | InvalidRequestException
-          | VolumeException
-          | ObjectIntegrityOrMissing e) {
-        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-        return;
-      } catch (ObjectStoreException e) {
-        if (!(e instanceof ObjectStoreUnavailableException)) {
-          publisher.deadLetter(
-              record.topic(), record.key(), headers, record.value(), e.getMessage());
-          return;
-        }
-        if (attempt >= ATTEMPTS) {
-          publisher.deadLetter(
-              record.topic(),
-              record.key(),
-              headers,
-              record.value(),
-              "object store unavailable after " + attempt + " attempts: " + e.getMessage());
-          return;
-        }
-        LOG.warnf("attempt %d failed, retrying in %d ms: %s", attempt, backoffMs, e.getMessage());
-        Thread.sleep(backoffMs);
-        backoffMs *= 2;
-      } catch (IOException e) {
-        publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.toString());
-        return;
-      }
+    try {
+      DecodedEvent<VolumeSubmitted> decoded =
+          codec.decode(headers, record.value(), VolumeSubmitted.class);
+      RETRY.run("submission " + record.key(), () -> handle(decoded));
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (ObjectStoreUnavailableException e) {
+      publisher.deadLetter(
+          record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
+    } catch (InvalidEventException
+        | InvalidRequestException
+        | VolumeException
+        | ObjectIntegrityOrMissing
+        | ObjectStoreException e) {
+      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
+    } catch (Exception e) {
+      // IOException and anything unexpected: never fail the channel, which would stop every
+      // partition; the record goes to the dead-letter topic with the reason.
+      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.toString());
     }
   }
 

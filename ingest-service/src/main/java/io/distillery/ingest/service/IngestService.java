@@ -21,6 +21,8 @@ import io.distillery.volumeio.nifti.NiftiReader;
 import io.distillery.volumeio.nifti.NiftiWriter;
 import io.distillery.volumeio.orientation.Orientation;
 import io.distillery.volumeio.resample.Resampler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -61,6 +63,7 @@ public class IngestService {
   @Inject EventPublisher publisher;
   @Inject EventCodec codec;
   @Inject PreviewRenderer previews;
+  @Inject MeterRegistry meters;
 
   /** One lock per volume id, so that two identical uploads at once produce one event. */
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -187,6 +190,14 @@ public class IngestService {
               Instant.now());
       publisher.publish(event, request.traceparent());
       store.put(bucket, ObjectKeys.volumeRecord(volumeId), codec.toJson(event), "application/json");
+      // Counted once the event is acknowledged: a duplicate upload returns earlier and is not
+      // counted.
+      Counter.builder("distillery.volumes.ingested")
+          .description("Volumes stored and announced with VolumeIngested")
+          .tag("dataset", request.datasetId())
+          .tag("modality", String.valueOf(request.modality()))
+          .register(meters)
+          .increment();
       LOG.infof(
           "ingested volume %s (dataset %s, %dx%dx%d)",
           volumeId, request.datasetId(), grid.nx(), grid.ny(), grid.nz());

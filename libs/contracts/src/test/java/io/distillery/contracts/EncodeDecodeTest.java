@@ -50,6 +50,43 @@ class EncodeDecodeTest {
         .hasMessageContaining("ce_source");
   }
 
+  @Test
+  void teacherOutputsWithAFeatureMapValidateAndOldPayloadsWithoutOneStillDecode()
+      throws IOException {
+    TeacherOutputsProduced old;
+    try (InputStream in =
+        getClass().getResourceAsStream(EventType.TEACHER_OUTPUTS_PRODUCED.exampleResource())) {
+      old = codec.fromJson(in.readAllBytes(), TeacherOutputsProduced.class);
+    }
+    assertThat(old.featureMap()).isNull();
+
+    TeacherOutputsProduced withFeatures =
+        new TeacherOutputsProduced(
+            old.volumeId(),
+            old.teacherId(),
+            old.teacherVersion(),
+            old.softLabels(),
+            new ObjectRef(
+                "distillery",
+                ObjectKeys.teacherFeatures(old.teacherId(), old.teacherVersion(), old.volumeId()),
+                "0".repeat(64),
+                1024,
+                "application/x-distillery-tensor"),
+            old.shape(),
+            old.spacing(),
+            old.channels(),
+            old.encoding(),
+            old.producedAt(),
+            new TeacherOutputsProduced.FeatureMap(
+                "feature.decoder.2", 16, 1, old.shape(), old.spacing(), "feat-f16/1"));
+    EncodedEvent encoded = codec.encode(withFeatures, "/distillery/teacher-service", null);
+    assertThat(
+            codec
+                .decode(encoded.headers(), encoded.payload(), TeacherOutputsProduced.class)
+                .event())
+        .isEqualTo(withFeatures);
+  }
+
   private VolumeIngested example() throws IOException {
     try (InputStream in =
         getClass().getResourceAsStream(EventType.VOLUME_INGESTED.exampleResource())) {

@@ -2,10 +2,10 @@ package io.distillery.teacher.config;
 
 import io.distillery.contracts.EventCodec;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.segml.engine.EngineThreads;
 import io.distillery.teacher.messaging.EventPublisher;
 import io.distillery.teacher.service.BackfillService;
-import io.distillery.teacher.service.StoreRetry;
 import io.distillery.teacher.service.TeacherOutputService;
 import io.distillery.teacher.service.TeacherRegistry;
 import io.distillery.teacher.service.TeacherRunner;
@@ -38,8 +38,8 @@ public class TeacherComponentsProducer {
 
   @Produces
   @Singleton
-  StoreRetry retry(TeacherConfig config) {
-    return new StoreRetry(config.retry().attempts(), config.retry().initialBackoff());
+  OutageRetry retry(TeacherConfig config) {
+    return new OutageRetry(config.retry().attempts(), config.retry().initialBackoff());
   }
 
   @Produces
@@ -62,7 +62,7 @@ public class TeacherComponentsProducer {
       TeacherConfig config,
       EventCodec codec,
       TeacherOutputService outputs,
-      StoreRetry retry) {
+      OutageRetry retry) {
     return new BackfillService(store, config.s3().bucket(), codec, outputs, retry);
   }
 

@@ -4,9 +4,9 @@ import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.TeacherModelPublished;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.teacher.RegisteredTeacher;
 import io.distillery.teacher.service.BackfillService;
-import io.distillery.teacher.service.StoreRetry;
 import io.distillery.teacher.service.TeacherRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +32,7 @@ public class TeacherModelPublishedConsumer {
   @Inject EventCodec codec;
   @Inject TeacherRegistry registry;
   @Inject BackfillService backfill;
-  @Inject StoreRetry retry;
+  @Inject OutageRetry retry;
   @Inject EventPublisher publisher;
 
   @Incoming(Topics.TEACHER_MODEL_PUBLISHED)
@@ -63,11 +63,7 @@ public class TeacherModelPublishedConsumer {
       throw e;
     } catch (ObjectStoreUnavailableException e) {
       publisher.deadLetter(
-          record.topic(),
-          record.key(),
-          headers,
-          record.value(),
-          "object store unavailable after " + retry.attempts() + " attempts: " + e.getMessage());
+          record.topic(), record.key(), headers, record.value(), retry.exhaustedReason(e));
     } catch (Exception e) {
       // Never fail the channel: a failing method would stop consumption of every partition.
       if (!RecordFailures.isPoison(e)) {

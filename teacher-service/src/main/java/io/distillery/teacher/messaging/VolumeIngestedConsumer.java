@@ -5,7 +5,7 @@ import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
-import io.distillery.teacher.service.StoreRetry;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.teacher.service.TeacherOutputService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +32,7 @@ public class VolumeIngestedConsumer {
 
   @Inject EventCodec codec;
   @Inject TeacherOutputService outputs;
-  @Inject StoreRetry retry;
+  @Inject OutageRetry retry;
   @Inject EventPublisher publisher;
 
   @Incoming(Topics.VOLUME_INGESTED)
@@ -55,11 +55,7 @@ public class VolumeIngestedConsumer {
       throw e;
     } catch (ObjectStoreUnavailableException e) {
       publisher.deadLetter(
-          record.topic(),
-          record.key(),
-          headers,
-          record.value(),
-          "object store unavailable after " + retry.attempts() + " attempts: " + e.getMessage());
+          record.topic(), record.key(), headers, record.value(), retry.exhaustedReason(e));
     } catch (Exception e) {
       // Never fail the channel: a failing method would stop consumption of every partition.
       if (!RecordFailures.isPoison(e)) {

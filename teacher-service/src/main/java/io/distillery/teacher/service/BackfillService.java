@@ -5,6 +5,7 @@ import io.distillery.contracts.ObjectKeys;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectSummary;
+import io.distillery.objectstore.OutageRetry;
 import io.distillery.teacher.BackfillStatus;
 import io.distillery.teacher.RegisteredTeacher;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class BackfillService implements AutoCloseable {
   private final String bucket;
   private final EventCodec codec;
   private final TeacherOutputService outputs;
-  private final StoreRetry retry;
+  private final OutageRetry retry;
   private final ExecutorService executor;
   private final Map<String, BackfillStatus> jobs = new ConcurrentHashMap<>();
 
@@ -42,7 +43,7 @@ public final class BackfillService implements AutoCloseable {
       String bucket,
       EventCodec codec,
       TeacherOutputService outputs,
-      StoreRetry retry) {
+      OutageRetry retry) {
     this.store = store;
     this.bucket = bucket;
     this.codec = codec;

@@ -9,7 +9,10 @@ import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.StoredObject;
 import io.distillery.teacher.RegisteredTeacher;
 import io.distillery.teacher.SoftLabels;
+import io.distillery.teacher.TeacherFeatures;
 import io.distillery.teacher.TeacherManifest;
+import io.distillery.teacher.TeacherOutputs;
+import io.distillery.tensorcodec.FeatureEncoding;
 import io.distillery.tensorcodec.ProbabilityEncoding;
 import io.distillery.tensorcodec.TensorCodec;
 import io.distillery.tensorcodec.TensorHeader;
@@ -34,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code produced.json} exists → the outputs were stored and announced: skip.
  *   <li>{@code soft-labels.dtc} exists but no marker → stored by an earlier attempt that stopped
  *       before announcing: announce from the stored object (no recomputation).
- *   <li>otherwise run the teacher, store the soft labels (the put returns after S3 acknowledged),
- *       announce (returns after the broker acknowledged), then write the marker.
+ *   <li>otherwise run the teacher, store its feature map when it declares one, then the soft labels
+ *       (each put returns after S3 acknowledged), announce (returns after the broker acknowledged),
+ *       then write the marker.
  * </ol>
  *
  * <p>Within one instance, work on the same key is serialised, so the backfill and the consumer
@@ -48,6 +52,9 @@ public final class TeacherOutputService {
 
   /** Codec name and version of the stored soft labels. */
   public static final String ENCODING = "prob-u8-rle/1";
+
+  /** Codec name and version of the stored feature maps (tensor-codec fp16, uncompressed). */
+  public static final String FEATURE_ENCODING = "feat-f16/1";
 
   /** Content type of tensor-codec objects. */
   public static final String TENSOR_CONTENT_TYPE = "application/x-distillery-tensor";
@@ -137,7 +144,25 @@ public final class TeacherOutputService {
           event = fromStored(teacher.manifest(), volumeId, store.stat(bucket, softKey));
           outcome = Outcome.ANNOUNCED_EXISTING;
         } else {
-          SoftLabels labels = runner.run(teacher, image.get());
+          TeacherOutputs outputs = runner.outputs(teacher, image.get());
+          SoftLabels labels = outputs.softLabels();
+          // Features first: stored soft labels mean "everything is stored" to a later attempt.
+          FeatureRecord features = null;
+          if (outputs.features() != null) {
+            TeacherFeatures f = outputs.features();
+            byte[] encodedFeatures =
+                TensorCodec.encodeFeatures(f.data(), f.codecShape(), FeatureEncoding.float16());
+            StoredObject storedFeatures =
+                store.put(
+                    bucket,
+                    ObjectKeys.teacherFeatures(id, version, volumeId),
+                    encodedFeatures,
+                    TENSOR_CONTENT_TYPE);
+            features =
+                new FeatureRecord(
+                    ref(storedFeatures),
+                    featureMap(f.tap(), f.channels(), f.shapeXyz(), f.spacingXyz()));
+          }
           byte[] encoded =
               TensorCodec.encodeProbabilities(
                   labels.data(), labels.codecShape(), ProbabilityEncoding.standard());
@@ -149,7 +174,8 @@ public final class TeacherOutputService {
                   stored,
                   labels.shapeXyz(),
                   labels.spacingXyz(),
-                  labels.channels());
+                  labels.channels(),
+                  features);
           outcome = Outcome.PRODUCED;
         }
         announcer.announce(event, traceparent);
@@ -169,8 +195,52 @@ public final class TeacherOutputService {
     }
     long[] cdhw = header.shape();
     int[] xyz = {(int) cdhw[3], (int) cdhw[2], (int) cdhw[1]};
+    FeatureRecord features = null;
+    if (manifest.featureTap() != null) {
+      String featureKey =
+          ObjectKeys.teacherFeatures(manifest.teacherId(), manifest.version(), volumeId);
+      StoredObject storedFeatures = store.stat(bucket, featureKey);
+      TensorHeader featureHeader;
+      try (InputStream in = store.get(bucket, featureKey, false)) {
+        featureHeader = TensorCodec.readHeader(in);
+      }
+      long[] f = featureHeader.shape();
+      features =
+          new FeatureRecord(
+              ref(storedFeatures),
+              featureMap(
+                  manifest.featureTap(),
+                  (int) f[0],
+                  new int[] {(int) f[3], (int) f[2], (int) f[1]},
+                  manifest.spacingXyz()));
+    }
     return event(
-        manifest, volumeId, stored, xyz, manifest.spacingXyz(), manifest.storedChannelNames());
+        manifest,
+        volumeId,
+        stored,
+        xyz,
+        manifest.spacingXyz(),
+        manifest.storedChannelNames(),
+        features);
+  }
+
+  /** A stored feature map: its object and its description in the event. */
+  private record FeatureRecord(ObjectRef ref, TeacherOutputsProduced.FeatureMap map) {}
+
+  private static TeacherOutputsProduced.FeatureMap featureMap(
+      String tap, int channels, int[] shapeXyz, double[] spacingXyz) {
+    return new TeacherOutputsProduced.FeatureMap(
+        tap,
+        channels,
+        1,
+        Arrays.stream(shapeXyz).boxed().toList(),
+        Arrays.stream(spacingXyz).boxed().toList(),
+        FEATURE_ENCODING);
+  }
+
+  private static ObjectRef ref(StoredObject stored) {
+    return new ObjectRef(
+        stored.bucket(), stored.key(), stored.sha256(), stored.size(), TENSOR_CONTENT_TYPE);
   }
 
   private static TeacherOutputsProduced event(
@@ -179,21 +249,20 @@ public final class TeacherOutputService {
       StoredObject stored,
       int[] shapeXyz,
       double[] spacingXyz,
-      List<String> channels) {
-    ObjectRef ref =
-        new ObjectRef(
-            stored.bucket(), stored.key(), stored.sha256(), stored.size(), TENSOR_CONTENT_TYPE);
+      List<String> channels,
+      FeatureRecord features) {
     return new TeacherOutputsProduced(
         volumeId,
         manifest.teacherId(),
         manifest.version(),
-        ref,
-        null,
+        ref(stored),
+        features == null ? null : features.ref(),
         Arrays.stream(shapeXyz).boxed().toList(),
         Arrays.stream(spacingXyz).boxed().toList(),
         channels,
         ENCODING,
-        Instant.now());
+        Instant.now(),
+        features == null ? null : features.map());
   }
 
   /** Reads the canonical image at most once per volume, digest and shape checked. */

@@ -273,6 +273,15 @@ public final class TeacherRegistry {
     }
     checkDims("input", inputs.get(0), 1);
     checkDims("first output", model.getGraph().getOutput(0), manifest.outputClasses().size());
+    if (manifest.featureTap() != null
+        && model.getGraph().getOutputList().stream()
+            .noneMatch(o -> o.getName().equals(manifest.featureTap()))) {
+      throw new InvalidManifestException(
+          "featureTap '"
+              + manifest.featureTap()
+              + "' is not an output of the onnx model; outputs: "
+              + model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList());
+    }
   }
 
   private static void checkDims(String what, ValueInfoProto value, int channels) {

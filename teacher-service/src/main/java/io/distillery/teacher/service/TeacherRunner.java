@@ -12,7 +12,9 @@ import io.distillery.segml.inferers.SlidingWindowInferer;
 import io.distillery.segml.inferers.WindowPredictor;
 import io.distillery.teacher.RegisteredTeacher;
 import io.distillery.teacher.SoftLabels;
+import io.distillery.teacher.TeacherFeatures;
 import io.distillery.teacher.TeacherManifest;
+import io.distillery.teacher.TeacherOutputs;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.intensity.Intensity;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Engines: an {@code onnx} teacher runs on ONNX Runtime; a {@code djl} teacher goes through
  * seg-ml's {@link EngineSelector} (TensorRT when a fixed-shape export and a GPU exist, else ONNX
- * Runtime on its {@code .onnx}, else DJL PyTorch on the Java network).
+ * Runtime on its {@code .onnx}, else DJL PyTorch on the Java network). A teacher that declares a
+ * {@code featureTap} runs on ONNX Runtime through a {@link FeatureWindowPredictor}, which returns
+ * the logits and the declared feature output from one pass.
  */
 public final class TeacherRunner implements AutoCloseable {
 
@@ -72,10 +76,20 @@ public final class TeacherRunner implements AutoCloseable {
    * @param image canonical image as ingested
    */
   public SoftLabels run(RegisteredTeacher teacher, Volume image) {
+    return outputs(teacher, image).softLabels();
+  }
+
+  /**
+   * The teacher's soft labels and, when its manifest declares a {@code featureTap}, its feature map
+   * of one volume, both from the same sliding-window pass.
+   *
+   * @param image canonical image as ingested
+   */
+  public TeacherOutputs outputs(RegisteredTeacher teacher, Volume image) {
     LoadedModel model =
         models.computeIfAbsent(teacher.id() + "/" + teacher.version(), k -> open(teacher));
     synchronized (model) { // DJL predictors are not thread-safe
-      return softLabels(teacher.manifest(), image, model.predictor(), windowsPerBatch);
+      return outputs(teacher.manifest(), image, model.predictor(), windowsPerBatch);
     }
   }
 
@@ -92,6 +106,16 @@ public final class TeacherRunner implements AutoCloseable {
    */
   public static SoftLabels softLabels(
       TeacherManifest manifest, Volume image, WindowPredictor predictor, int windowsPerBatch) {
+    return outputs(manifest, image, predictor, windowsPerBatch).softLabels();
+  }
+
+  /**
+   * Like {@link #softLabels}; when {@code predictor} returns more channels than the manifest has
+   * classes (a {@link FeatureWindowPredictor}), the extra channels are the declared feature map,
+   * blended by the same sliding-window weights and returned unchanged (no softmax).
+   */
+  public static TeacherOutputs outputs(
+      TeacherManifest manifest, Volume image, WindowPredictor predictor, int windowsPerBatch) {
     Volume resampled = Resampler.toSpacing(Orientation.canonical(image), manifest.spacingXyz());
     float[] input = normalise(resampled, manifest.normalisation());
     Grid g = resampled.grid();
@@ -102,19 +126,28 @@ public final class TeacherRunner implements AutoCloseable {
             .optOverlap(manifest.overlap())
             .optWindowsPerBatch(windowsPerBatch)
             .build();
-    float[] logits = inferer.infer(input, dhw, predictor);
+    float[] stitched = inferer.infer(input, dhw, predictor);
+    int classes = manifest.outputClasses().size();
+    int featureChannels = predictor.outChannels() - classes;
+    float[] logits =
+        featureChannels == 0
+            ? stitched
+            : java.util.Arrays.copyOf(stitched, Math.multiplyExact(classes, g.size()));
     float[] probabilities =
         softmax(
-            logits,
-            manifest.outputClasses().size(),
-            g.size(),
-            manifest.temperature(),
-            manifest.effectiveStoredChannels());
-    return new SoftLabels(
-        probabilities,
-        new int[] {g.nx(), g.ny(), g.nz()},
-        g.spacing(),
-        manifest.storedChannelNames());
+            logits, classes, g.size(), manifest.temperature(), manifest.effectiveStoredChannels());
+    int[] shapeXyz = {g.nx(), g.ny(), g.nz()};
+    SoftLabels labels =
+        new SoftLabels(probabilities, shapeXyz, g.spacing(), manifest.storedChannelNames());
+    TeacherFeatures features = null;
+    if (featureChannels > 0) {
+      // Channel-major layout (K×voxels): the feature channels follow the class logits.
+      float[] data = java.util.Arrays.copyOfRange(stitched, classes * g.size(), stitched.length);
+      features =
+          new TeacherFeatures(
+              manifest.featureTap(), data, featureChannels, shapeXyz.clone(), g.spacing());
+    }
+    return new TeacherOutputs(labels, features);
   }
 
   /** The manifest's intensity normalisation applied to voxel values (x fastest). */
@@ -171,6 +204,18 @@ public final class TeacherRunner implements AutoCloseable {
             ? download(teacher, TeacherManifest.ONNX, dir, "model.onnx")
             : null;
     int classes = m.outputClasses().size();
+    if (m.featureTap() != null) {
+      // The manifest guarantees an ONNX file; the declared tap is one of its outputs.
+      FeatureWindowPredictor p =
+          new FeatureWindowPredictor(onnx, classes, m.featureTap(), threads, m.roiDhw());
+      LOG.info(
+          "teacher {}/{} runs on ONNX Runtime with feature output {} ({} channels)",
+          teacher.id(),
+          teacher.version(),
+          m.featureTap(),
+          p.featureChannels());
+      return new LoadedModel(p, InferenceEngine.ONNX_RUNTIME, null);
+    }
     if ("onnx".equals(m.format()) || !m.files().containsKey(TeacherManifest.PARAMS)) {
       WindowPredictor p = OnnxModelWindowPredictor.onnxRuntime(onnx, 1, classes, threads);
       LOG.info("teacher {}/{} runs on ONNX Runtime", teacher.id(), teacher.version());

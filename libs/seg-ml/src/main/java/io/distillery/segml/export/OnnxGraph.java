@@ -9,6 +9,8 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A growing ONNX graph (protobuf classes of {@code tribuo-util-onnx}) that blocks write themselves
@@ -18,6 +20,7 @@ import java.util.Arrays;
 public final class OnnxGraph {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();
+  private final Map<String, String> taps = new LinkedHashMap<>();
   private int counter;
 
   OnnxGraph(String name) {
@@ -26,6 +29,19 @@ public final class OnnxGraph {
 
   GraphProto.Builder proto() {
     return graph;
+  }
+
+  /**
+   * Records that value {@code value} is the network's feature map {@code tap} (a {@link
+   * io.distillery.segml.networks.FeatureTap} name), so that an export can add it as a graph output.
+   */
+  public void tap(String tap, String value) {
+    taps.put(tap, value);
+  }
+
+  /** Tap name → value name, in emission order. */
+  Map<String, String> taps() {
+    return taps;
   }
 
   /** A fresh value name starting with {@code hint}. */

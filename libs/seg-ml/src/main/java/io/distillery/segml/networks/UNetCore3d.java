@@ -256,11 +256,13 @@ abstract class UNetCore3d extends AbstractBlock implements SegmentationNetwork {
     for (int i = 0; i < depth; i++) {
       x = encoders.get(i).emitOnnx(graph, x, normSet);
       skips[i] = x;
+      graph.tap("encoder." + i, x);
     }
     for (int j = 0; j < depth - 1; j++) {
       String up = ups.get(j).emitOnnx(graph, x, normSet);
       String joined = graph.node("Concat", up, skips[depth - 2 - j]).integer("axis", 1).output();
       x = decoders.get(j).emitOnnx(graph, joined, normSet);
+      graph.tap("decoder." + j, x);
     }
     return head.emitOnnx(graph, x, normSet);
   }
