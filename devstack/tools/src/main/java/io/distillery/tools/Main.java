@@ -1,5 +1,6 @@
 package io.distillery.tools;
 
+import io.distillery.tools.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class Main {
 
   /** The subcommands of this build. */
   static Main standard() {
-    return new Main();
+    return new Main().register("demo", new DemoCommand());
   }
 
   public static void main(String[] args) {
