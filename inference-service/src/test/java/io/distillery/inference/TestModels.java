@@ -12,7 +12,6 @@ import io.distillery.contracts.events.StudentModelPublished;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.StoredObject;
-import io.distillery.segml.bench.DiceCeTrainingStep;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
@@ -20,6 +19,7 @@ import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.export.OnnxExporter;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.segml.training.TrainingStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ final class TestModels {
       SegmentationNetwork net =
           UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
-      DiceCeTrainingStep step = new DiceCeTrainingStep(net, manager, 0.01f);
+      TrainingStep step = new TrainingStep(net, manager, 0.01f);
       Random rnd = new Random(11);
       int batch = 2;
       int n = ROI[0] * ROI[1] * ROI[2];
@@ -67,7 +67,7 @@ final class TestModels {
         for (int b = 0; b < batch; b++) {
           patch(rnd, image, labels, b * n);
         }
-        step.step(image, labels, batch, ROI);
+        step.supervised(image, labels, batch, ROI);
       }
       IntensityNormalization ct = new IntensityNormalization("ct-window", -200, 300, 50, 250);
       ModelCard card =

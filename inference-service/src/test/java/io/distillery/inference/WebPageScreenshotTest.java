@@ -12,7 +12,6 @@ import io.distillery.contracts.ObjectKeys;
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.segml.bench.DiceCeTrainingStep;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
@@ -20,6 +19,7 @@ import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.export.OnnxExporter;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.segml.training.TrainingStep;
 import io.distillery.segml.transforms.Augmentation;
 import io.distillery.segml.transforms.Patch;
 import io.distillery.segml.transforms.PatchSampler;
@@ -122,7 +122,7 @@ class WebPageScreenshotTest {
       SegmentationNetwork net =
           UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(3).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 8, 8, 8));
-      DiceCeTrainingStep step = new DiceCeTrainingStep(net, manager, 2e-3f);
+      TrainingStep step = new TrainingStep(net, manager, 2e-3f);
       PatchSampler sampler = new PatchSampler(training, PATCH, 0.5, Augmentation.none(), 5);
       // Weights are promoted to "good" only after a later step's forward stayed finite with them.
       Path good = Files.createTempDirectory("btcv-liver-good-");
@@ -143,14 +143,14 @@ class WebPageScreenshotTest {
             labels[b * n + i] = p.labels()[i];
           }
         }
-        loss = step.step(image, labels, 2, PATCH);
+        loss = step.supervised(image, labels, 2, PATCH);
         steps++;
         if (!Float.isFinite(loss)) {
           // Seen on real patches at random steps, independent of the learning rate (reported).
           restores++;
           pending = false;
           net = Checkpoint.load(good, manager).network();
-          step = new DiceCeTrainingStep(net, manager, 2e-3f);
+          step = new TrainingStep(net, manager, 2e-3f);
           System.out.printf(
               "screenshot model: step %d loss %s; restored last good weights%n", steps, loss);
           continue;

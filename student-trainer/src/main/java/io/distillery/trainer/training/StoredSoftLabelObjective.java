@@ -8,6 +8,7 @@ import io.distillery.segml.distillation.MsKdLoss;
 import io.distillery.segml.distillation.RampUp;
 import io.distillery.segml.losses.KdLoss;
 import io.distillery.segml.networks.SegmentationNetwork;
+import io.distillery.segml.ops.ScalarOps;
 import io.distillery.trainer.Method;
 import java.util.List;
 
@@ -82,7 +83,9 @@ final class StoredSoftLabelObjective implements Objective {
     NDArray soft = batch.softLabels();
     LossTerms terms =
         switch (method) {
-          case KD -> LossTerms.of("kd", kd.fromTeacherProbabilities(logits, soft).mul(kdWeight));
+          case KD ->
+              LossTerms.of(
+                  "kd", ScalarOps.mul(kd.fromTeacherProbabilities(logits, soft), kdWeight));
           case MS_KD -> msKd.logitOnly(logits, soft);
           case CROSS_TEACHING_OFFLINE ->
               crossTeaching.unlabelledFromSoftLabels(logits, soft, epoch);

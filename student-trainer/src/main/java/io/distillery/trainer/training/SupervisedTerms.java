@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import io.distillery.segml.losses.DiceCeLoss;
 import io.distillery.segml.losses.OneHot;
 import io.distillery.segml.losses.PartialLabelLoss;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * The supervised part shared by the methods (methods.md §0): Dice + CE on samples whose dataset
@@ -42,7 +43,7 @@ final class SupervisedTerms {
       sum = sum == null ? loss : sum.add(loss);
       counted++;
     }
-    return sum == null ? null : sum.div(counted);
+    return sum == null ? null : ScalarOps.div(sum, counted);
   }
 
   /** Whether every sample of the batch is labelled in every job organ. */

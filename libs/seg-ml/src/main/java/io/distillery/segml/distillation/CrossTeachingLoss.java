@@ -5,6 +5,7 @@ import io.distillery.segml.losses.DiceLoss;
 import io.distillery.segml.losses.FocalLoss;
 import io.distillery.segml.losses.HardDiceConsistencyLoss;
 import io.distillery.segml.losses.KdLoss;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Knowledge distillation from cross-teaching teachers (Choi, FLARE 2022, arXiv 2211.05942; official
@@ -60,8 +61,8 @@ public final class CrossTeachingLoss {
   public LossTerms unlabelled(NDArray student, NDArray teacher1, NDArray teacher2, double epoch) {
     float r = rampUp.weight(epoch);
     float lc = consistencyWeight * r;
-    NDArray meanTeacher = teacher1.softmax(1).add(teacher2.softmax(1)).mul(0.5f);
-    return LossTerms.of("crossT1", hardDice.compute(teacher1, teacher2).mul(lc))
+    NDArray meanTeacher = ScalarOps.mul(teacher1.softmax(1).add(teacher2.softmax(1)), 0.5f);
+    return LossTerms.of("crossT1", ScalarOps.mul(hardDice.compute(teacher1, teacher2), lc))
         .plus("crossT2", lc, hardDice.compute(teacher2, teacher1))
         .plus("crossS", lc, hardDice.compute(student, meanTeacher))
         .plus("kd", distillationWeight * r * r, distill(student, teacher1, teacher2));
@@ -73,7 +74,8 @@ public final class CrossTeachingLoss {
    */
   public LossTerms unlabelledFromSoftLabels(NDArray student, NDArray softLabels, double epoch) {
     float r = rampUp.weight(epoch);
-    return LossTerms.of("crossS", hardDice.compute(student, softLabels).mul(consistencyWeight * r))
+    return LossTerms.of(
+            "crossS", ScalarOps.mul(hardDice.compute(student, softLabels), consistencyWeight * r))
         .plus("kd", distillationWeight * r * r, kd.fromTeacherProbabilities(student, softLabels));
   }
 
@@ -83,8 +85,8 @@ public final class CrossTeachingLoss {
 
   private NDArray distill(NDArray student, NDArray teacher1, NDArray teacher2) {
     float t = kd.temperature();
-    NDArray p1 = teacher1.stopGradient().div(t).softmax(1);
-    NDArray p2 = teacher2.stopGradient().div(t).softmax(1);
-    return kd.fromTeacherProbabilities(student, p1.add(p2).mul(0.5f));
+    NDArray p1 = ScalarOps.div(teacher1.stopGradient(), t).softmax(1);
+    NDArray p2 = ScalarOps.div(teacher2.stopGradient(), t).softmax(1);
+    return kd.fromTeacherProbabilities(student, ScalarOps.mul(p1.add(p2), 0.5f));
   }
 }

@@ -1,6 +1,7 @@
 package io.distillery.segml.distillation;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class LossTerms {
     if (terms.containsKey(name)) {
       throw new IllegalArgumentException("duplicate loss term " + name);
     }
-    NDArray weighted = weight == 1f ? term : term.mul(weight);
+    NDArray weighted = weight == 1f ? term : ScalarOps.mul(term, weight);
     Map<String, NDArray> map = new LinkedHashMap<>(terms);
     map.put(name, weighted);
     return new LossTerms(total.add(weighted), map);

@@ -6,6 +6,7 @@ import io.distillery.segml.losses.FfdLoss;
 import io.distillery.segml.losses.KdLoss;
 import io.distillery.segml.losses.OneHot;
 import io.distillery.segml.losses.RgdLoss;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * The MSKD objective ("MSKD: Structured knowledge distillation for efficient medical image
@@ -48,7 +49,7 @@ public final class MskdLoss {
       NDArray targetOrNull) {
     NDArray masks = targetOrNull != null ? targetOrNull : OneHot.ofArgmax(teacherLogits);
     LossTerms structured =
-        LossTerms.of("kd", kd.fromLogits(studentLogits, teacherLogits).mul(kdWeight))
+        LossTerms.of("kd", ScalarOps.mul(kd.fromLogits(studentLogits, teacherLogits), kdWeight))
             .plus("ffd", ffdWeight, ffd.compute(studentFeatures, teacherFeatures, masks))
             .plus("rgd", rgdWeight, rgd.compute(studentFeatures, teacherFeatures, masks));
     if (targetOrNull == null) {

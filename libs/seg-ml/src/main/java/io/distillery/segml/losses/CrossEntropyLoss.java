@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Voxel-wise cross-entropy {@code −Σ_c w_c g_c log p_c}, averaged over all voxels of the batch.
@@ -52,7 +53,7 @@ public final class CrossEntropyLoss {
   public static NDArray classWeights(NDArray target) {
     int[] axes = Tensors.batchAndSpatialAxes(target);
     NDArray perClass = target.sum(axes, true);
-    NDArray total = perClass.sum().maximum(1e-12f);
-    return perClass.div(total).neg().add(1f).stopGradient();
+    NDArray total = ScalarOps.maximum(perClass.sum(), 1e-12f);
+    return ScalarOps.rsub(1f, perClass.div(total)).stopGradient();
   }
 }

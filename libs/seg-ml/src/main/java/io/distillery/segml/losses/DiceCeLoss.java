@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Soft Dice plus cross-entropy, weight 1:1 — the supervised loss of methods.md §0 (as in nnU-Net,
@@ -37,6 +38,6 @@ public final class DiceCeLoss {
   public NDArray fromLogProbabilities(NDArray logProbabilities, NDArray target) {
     NDArray d = dice.fromProbabilities(logProbabilities.exp(), target);
     NDArray ce = crossEntropy.fromLogProbabilities(logProbabilities, target);
-    return d.mul(diceWeight).add(ce.mul(ceWeight));
+    return ScalarOps.mul(d, diceWeight).add(ScalarOps.mul(ce, ceWeight));
   }
 }

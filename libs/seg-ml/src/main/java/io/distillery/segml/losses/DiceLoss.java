@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Soft Dice loss (Milletari et al., "V-Net", 3DV 2016; methods.md §0): {@code 1 − (2 Σ p·g + s) /
@@ -54,9 +55,9 @@ public final class DiceLoss {
     NDArray g = includeBackground ? target : target.get(":, 1:");
     int[] axes = batchDice ? Tensors.batchAndSpatialAxes(p) : Tensors.spatialAxes(p);
     NDArray intersection = p.mul(g).sum(axes);
-    NDArray denominator = p.sum(axes).add(g.sum(axes)).add(smooth);
-    NDArray dice = intersection.mul(2f).add(smooth).div(denominator);
-    return dice.neg().add(1f).mean();
+    NDArray denominator = ScalarOps.add(p.sum(axes).add(g.sum(axes)), smooth);
+    NDArray dice = ScalarOps.add(ScalarOps.mul(intersection, 2f), smooth).div(denominator);
+    return ScalarOps.rsub(1f, dice).mean();
   }
 
   /** Builder; every option has the methods.md default. */

@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Feature Filtering Distillation of MSKD ("MSKD: Structured knowledge distillation for efficient
@@ -42,7 +43,7 @@ public final class FfdLoss {
     NDArray attention = features.square().mean(new int[] {1}, true);
     NDArray restricted = attention.mul(masks);
     int[] axes = Tensors.spatialAxes(restricted);
-    NDArray norm = restricted.square().sum(axes, true).add(EPS).sqrt();
+    NDArray norm = ScalarOps.add(restricted.square().sum(axes, true), EPS).sqrt();
     return restricted.div(norm);
   }
 }

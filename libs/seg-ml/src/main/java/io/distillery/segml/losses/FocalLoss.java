@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Multi-class focal loss (Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017;
@@ -31,7 +32,7 @@ public final class FocalLoss {
     Tensors.requireChannelsFirst("FocalLoss logits", logits);
     Tensors.requireSameShape("FocalLoss logits vs target", logits, target);
     NDArray logP = logits.logSoftmax(1);
-    NDArray modulation = logP.exp().neg().add(1f).pow(gamma);
+    NDArray modulation = ScalarOps.pow(ScalarOps.rsub(1f, logP.exp()), gamma);
     return target.mul(modulation).mul(logP).sum(new int[] {1}).mean().neg();
   }
 }

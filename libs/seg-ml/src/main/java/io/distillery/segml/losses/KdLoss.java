@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Vanilla knowledge distillation (Hinton, Vinyals, Dean, "Distilling the Knowledge in a Neural
@@ -30,7 +31,7 @@ public final class KdLoss {
   /** Loss from student and teacher logits. */
   public NDArray fromLogits(NDArray studentLogits, NDArray teacherLogits) {
     Tensors.requireSameShape("KdLoss student vs teacher", studentLogits, teacherLogits);
-    NDArray teacherLogP = teacherLogits.stopGradient().div(temperature).logSoftmax(1);
+    NDArray teacherLogP = ScalarOps.div(teacherLogits.stopGradient(), temperature).logSoftmax(1);
     return divergence(studentLogits, teacherLogP.exp(), teacherLogP);
   }
 
@@ -39,13 +40,13 @@ public final class KdLoss {
     Tensors.requireSameShape("KdLoss student vs teacher", studentLogits, teacherProbabilities);
     NDArray p = teacherProbabilities.stopGradient();
     // The floor only guards 0·log 0; where p is 0 the product is 0 either way.
-    return divergence(studentLogits, p, p.maximum(PROBABILITY_FLOOR).log());
+    return divergence(studentLogits, p, ScalarOps.maximum(p, PROBABILITY_FLOOR).log());
   }
 
   private NDArray divergence(NDArray studentLogits, NDArray teacherP, NDArray teacherLogP) {
     Tensors.requireChannelsFirst("KdLoss student", studentLogits);
-    NDArray studentLogP = studentLogits.div(temperature).logSoftmax(1);
+    NDArray studentLogP = ScalarOps.div(studentLogits, temperature).logSoftmax(1);
     NDArray kl = teacherP.mul(teacherLogP.sub(studentLogP)).sum(new int[] {1});
-    return kl.mean().mul(temperature * temperature);
+    return ScalarOps.mul(kl.mean(), temperature * temperature);
   }
 }

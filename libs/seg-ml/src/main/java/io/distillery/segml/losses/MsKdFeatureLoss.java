@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 import java.util.List;
 
 /**
@@ -38,6 +39,6 @@ public final class MsKdFeatureLoss {
       NDArray term = Tensors.maskedMean(squared, region.broadcast(squared.getShape()));
       sum = sum == null ? term : sum.add(term);
     }
-    return sum.div((float) teachers);
+    return ScalarOps.div(sum, (float) teachers);
   }
 }

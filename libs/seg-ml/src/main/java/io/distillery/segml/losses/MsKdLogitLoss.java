@@ -1,7 +1,10 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Logit-wise supervision of MS-KD (Feng et al., "MS-KD: Multi-Organ Segmentation with Multiple
@@ -17,7 +20,6 @@ import ai.djl.nn.Activation;
  */
 public final class MsKdLogitLoss {
   private static final float CLAMP = 1e-7f;
-  private static final float FLOOR = 1e-30f;
   private final float temperature;
 
   /** Logit-wise MS-KD at temperature τ &gt; 0. */
@@ -54,20 +56,36 @@ public final class MsKdLogitLoss {
     }
     NDArray p = softenedTeacher(teacherProbabilities.stopGradient());
     NDArray logP = p.log();
-    NDArray logNotP = p.neg().add(1f).log();
+    NDArray logNotP = ScalarOps.rsub(1f, p).log();
 
-    NDArray studentLogP = studentLogits.div(temperature).logSoftmax(1);
-    NDArray shift = studentLogP.max(new int[] {1}, true).stopGradient();
-    NDArray studentExp = studentLogP.sub(shift).exp();
-    NDArray total = studentExp.sum(new int[] {1}, true);
+    NDArray studentLogP = ScalarOps.div(studentLogits, temperature).logSoftmax(1);
     NDArray logQ = studentLogP.get(":, 1:");
-    // log(1 − q_k) as log Σ_{c≠k} exp(ℓ_c): stable when q_k is close to 1.
-    NDArray logNotQ = total.sub(studentExp.get(":, 1:")).maximum(FLOOR).log().add(shift);
+    NDArray logNotQ = logOfComplements(studentLogP);
 
-    NDArray kl = p.mul(logP.sub(logQ)).add(p.neg().add(1f).mul(logNotP.sub(logNotQ)));
+    NDArray kl = p.mul(logP.sub(logQ)).add(ScalarOps.rsub(1f, p).mul(logNotP.sub(logNotQ)));
     int[] axes = Tensors.batchAndSpatialAxes(kl);
-    NDArray perTeacher = kl.mul(regions).sum(axes).div(regions.sum(axes).maximum(1f));
-    return perTeacher.mean().mul(temperature * temperature);
+    NDArray perTeacher = kl.mul(regions).sum(axes).div(ScalarOps.maximum(regions.sum(axes), 1f));
+    return ScalarOps.mul(perTeacher.mean(), temperature * temperature);
+  }
+
+  /**
+   * {@code log(1 − q_k)} for k = 1..K as the log-sum-exp of the other channels' log-probabilities:
+   * exact and with bounded gradients even when {@code q_k} rounds to 1, where {@code log(1 − q_k)}
+   * computed from {@code q_k} would lose every digit.
+   */
+  private static NDArray logOfComplements(NDArray logProbabilities) {
+    long classes = logProbabilities.getShape().get(1);
+    NDList perClass = new NDList();
+    for (int k = 1; k < classes; k++) {
+      NDList others = new NDList();
+      for (int c = 0; c < classes; c++) {
+        if (c != k) {
+          others.add(logProbabilities.get(":, " + c + ":" + (c + 1)));
+        }
+      }
+      perClass.add(Tensors.logSumExpChannels(NDArrays.concat(others, 1)));
+    }
+    return NDArrays.concat(perClass, 1);
   }
 
   private NDArray softenedTeacher(NDArray p) {
@@ -75,7 +93,7 @@ public final class MsKdLogitLoss {
     if (temperature == 1f) {
       return clamped;
     }
-    NDArray logit = clamped.log().sub(clamped.neg().add(1f).log());
-    return Activation.sigmoid(logit.div(temperature));
+    NDArray logit = clamped.log().sub(ScalarOps.rsub(1f, clamped).log());
+    return Activation.sigmoid(ScalarOps.div(logit, temperature));
   }
 }

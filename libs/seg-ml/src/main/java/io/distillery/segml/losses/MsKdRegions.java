@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * The supervision regions of MS-KD (Feng et al., arXiv 2108.02559; methods.md §1): for teacher k,
@@ -18,8 +19,8 @@ public final class MsKdRegions {
     Tensors.requireChannelsFirst("MsKdRegions teacher probabilities", teacherProbabilities);
     NDArray p = teacherProbabilities.stopGradient();
     NDArray max = p.max(new int[] {1}, true);
-    NDArray organ = p.gt(0.5f).logicalAnd(p.gte(max));
-    NDArray background = max.lte(0.5f);
+    NDArray organ = ScalarOps.gt(p, 0.5f).logicalAnd(p.gte(max));
+    NDArray background = ScalarOps.lte(max, 0.5f);
     return organ.logicalOr(background).toType(p.getDataType(), false);
   }
 }

@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * The cross-modality knowledge-distillation term of Dou, Liu, Heng, Glocker, "Unpaired Multi-modal
@@ -34,8 +35,8 @@ public final class PrototypeKlLoss {
 
   /** The symmetric prototype KL between the two modalities. */
   public NDArray compute(NDArray logitsCt, NDArray targetCt, NDArray logitsMr, NDArray targetMr) {
-    NDArray logPct = prototypes(logitsCt, targetCt).div(temperature).logSoftmax(1);
-    NDArray logPmr = prototypes(logitsMr, targetMr).div(temperature).logSoftmax(1);
+    NDArray logPct = ScalarOps.div(prototypes(logitsCt, targetCt), temperature).logSoftmax(1);
+    NDArray logPmr = ScalarOps.div(prototypes(logitsMr, targetMr), temperature).logSoftmax(1);
     if (!logPct.getShape().equals(logPmr.getShape())) {
       throw new LossInputException(
           "CT and MR have different class counts: "
@@ -46,7 +47,7 @@ public final class PrototypeKlLoss {
     NDArray diff = logPct.sub(logPmr);
     NDArray klCtMr = logPct.exp().mul(diff).sum(new int[] {1});
     NDArray klMrCt = logPmr.exp().mul(diff.neg()).sum(new int[] {1});
-    return klCtMr.add(klMrCt).mul(0.5f).mean();
+    return ScalarOps.mul(klCtMr.add(klMrCt), 0.5f).mean();
   }
 
   /** C×C: row c is the mean logit vector over the voxels of class c. */
@@ -56,7 +57,7 @@ public final class PrototypeKlLoss {
     NDArray y = Tensors.flattenSpatial(target);
     NDArray z = Tensors.flattenSpatial(logits);
     NDArray sums = y.matMul(z.transpose(0, 2, 1)).sum(new int[] {0});
-    NDArray counts = y.sum(new int[] {0, 2}).add(COUNT_EPS).reshape(-1, 1);
+    NDArray counts = ScalarOps.add(y.sum(new int[] {0, 2}), COUNT_EPS).reshape(-1, 1);
     return sums.div(counts);
   }
 }

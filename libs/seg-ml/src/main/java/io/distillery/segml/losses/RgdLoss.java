@@ -1,6 +1,7 @@
 package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Region Graph Distillation of MSKD ("MSKD: Structured knowledge distillation for efficient medical
@@ -22,11 +23,11 @@ public final class RgdLoss {
     NDArray m = MaskDownsampling.toResolutionOf(masks, studentFeatures);
     NDArray flatMasks = Tensors.flattenSpatial(m);
     NDArray counts = flatMasks.sum(new int[] {0, 2});
-    NDArray present = counts.gt(0f).toType(studentFeatures.getDataType(), false);
+    NDArray present = ScalarOps.gt(counts, 0f).toType(studentFeatures.getDataType(), false);
     NDArray pairs = present.reshape(-1, 1).mul(present.reshape(1, -1));
     NDArray as = affinity(studentFeatures, flatMasks, counts);
     NDArray at = affinity(teacherFeatures.stopGradient(), flatMasks, counts);
-    return as.sub(at).square().mul(pairs).sum().div(pairs.sum().maximum(1f));
+    return as.sub(at).square().mul(pairs).sum().div(ScalarOps.maximum(pairs.sum(), 1f));
   }
 
   /** Cosine-similarity matrix C×C of the class prototypes. */
@@ -37,8 +38,8 @@ public final class RgdLoss {
           "features " + features.getShape() + " and masks differ in spatial size");
     }
     NDArray sums = flatMasks.matMul(flatFeatures.transpose(0, 2, 1)).sum(new int[] {0});
-    NDArray prototypes = sums.div(counts.maximum(EPS).reshape(-1, 1));
-    NDArray norms = prototypes.square().sum(new int[] {1}, true).add(EPS).sqrt();
+    NDArray prototypes = sums.div(ScalarOps.maximum(counts, EPS).reshape(-1, 1));
+    NDArray norms = ScalarOps.add(prototypes.square().sum(new int[] {1}, true), EPS).sqrt();
     NDArray unit = prototypes.div(norms);
     return unit.matMul(unit.transpose());
   }

@@ -2,6 +2,7 @@ package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.distillery.segml.ops.ScalarOps;
 
 /** Shape checks and axis lists shared by the losses of this package (package-private). */
 final class Tensors {
@@ -50,7 +51,7 @@ final class Tensors {
 
   /** Mean of {@code values} (any shape) weighted by a 0/1 mask of the same shape; 0 if empty. */
   static NDArray maskedMean(NDArray values, NDArray mask) {
-    NDArray count = mask.sum().maximum(1f);
+    NDArray count = ScalarOps.maximum(mask.sum(), 1f);
     return values.mul(mask).sum().div(count);
   }
 

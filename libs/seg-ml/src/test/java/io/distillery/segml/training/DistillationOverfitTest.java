@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -94,10 +93,6 @@ class DistillationOverfitTest {
 
   @Test
   @Tag("heavy")
-  @Disabled(
-      "open defect: the LiteUNet3d student's loss turns NaN — at the first steps with MsKdLoss.compute"
-          + " (logit + feature terms), after ~50 steps with logitOnly (Dice 0.77 at step 40); the"
-          + " binary teachers reach Dice 0.975 / 0.951. See libs/seg-ml/README.md, Overfit tests.")
   void msKdStudentFromTwoBinaryTeachersReachesDiceAboveNinetyPercentOnBothStructures() {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed(3);

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.distillery.segml.export.OnnxGraph;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Instance normalisation (Ulyanov et al. 2016) of NCDHW input: each (sample, channel) is normalised
@@ -85,7 +86,7 @@ public final class InstanceNorm3d extends AbstractSegBlock {
     NDArray squared = centred.square();
     NDArray variance = squared.mean(new int[] {2}, true);
     squared.close();
-    NDArray invStd = variance.add(EPSILON).pow(-0.5f);
+    NDArray invStd = ScalarOps.pow(ScalarOps.add(variance, EPSILON), -0.5f);
     variance.close();
     NDArray normalised = centred.mul(invStd);
     centred.close();

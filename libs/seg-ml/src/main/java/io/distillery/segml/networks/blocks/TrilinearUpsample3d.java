@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.distillery.segml.export.OnnxGraph;
+import io.distillery.segml.ops.ScalarOps;
 
 /**
  * Trilinear ×2 upsampling of NCDHW input with half-pixel centres ({@code align_corners=False}, ONNX
@@ -53,9 +54,9 @@ public final class TrilinearUpsample3d extends AbstractSegBlock {
     }
     first.close();
     last.close();
-    NDArray centre = x.mul(0.75f);
-    NDArray prevQuarter = previous.mul(0.25f);
-    NDArray nextQuarter = next.mul(0.25f);
+    NDArray centre = ScalarOps.mul(x, 0.75f);
+    NDArray prevQuarter = ScalarOps.mul(previous, 0.25f);
+    NDArray nextQuarter = ScalarOps.mul(next, 0.25f);
     previous.close();
     next.close();
     NDArray even = centre.add(prevQuarter);
