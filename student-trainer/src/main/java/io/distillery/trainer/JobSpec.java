@@ -19,6 +19,8 @@ import java.util.Map;
  * @param validation validation data (evaluated at the end; may be empty)
  * @param unlabelled unlabelled pool (cross teaching)
  * @param teachers teachers whose stored outputs a distill job reads
+ * @param applyTo teacher jobs: dataset ids the published teacher is applied to by the
+ *     teacher-service (empty: every dataset of its modality); default the training datasets
  * @param network the trained network (the student, or the teacher of a teacher job)
  * @param teacherNetwork the teachers' network of cross-teaching-online, else null
  * @param hyperParameters resolved hyper-parameters (methods.md defaults filled in)
@@ -37,6 +39,7 @@ public record JobSpec(
     List<DataSelection> validation,
     List<DataSelection> unlabelled,
     List<TeacherRef> teachers,
+    List<String> applyTo,
     NetworkConfig network,
     NetworkConfig teacherNetwork,
     Map<String, Double> hyperParameters,

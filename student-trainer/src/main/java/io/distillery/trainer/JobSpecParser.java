@@ -37,6 +37,7 @@ import java.util.Set;
  * validation: [{id: btcv-multiorgan-val, split: val}]
  * unlabelled: [{id: btcv-unlabeled, split: unlabelled}]
  * teachers: [liver-teacher, "spleen-teacher@2"]
+ * applyTo: [btcv-liver, btcv-spleen]  # teacher jobs: datasets the teacher-service runs it on
  * network: {name: LiteUNet3d, baseWidth: 8, depth: 3}
  * teacherNetwork: {name: UNet3d, baseWidth: 8, depth: 3}
  * hyperParameters: {learningRate: 0.002, temperature: 1.0}
@@ -62,6 +63,7 @@ public final class JobSpecParser {
           "validation",
           "unlabelled",
           "teachers",
+          "applyTo",
           "network",
           "teacherNetwork",
           "hyperParameters",
@@ -172,6 +174,7 @@ public final class JobSpecParser {
       }
     }
     boolean teacherJob = method.producesTeacher();
+    List<String> applyTo = applyTo(spec, datasets, teacherJob, errors);
     NetworkConfig network =
         network(spec, "network", teacherJob ? UNet3d.TYPE : LiteUNet3d.TYPE, errors);
     NetworkConfig teacherNetwork =
@@ -200,6 +203,7 @@ public final class JobSpecParser {
         validation,
         unlabelled,
         teachers,
+        applyTo,
         network,
         teacherNetwork,
         hyper,
@@ -397,6 +401,40 @@ public final class JobSpecParser {
       out.add(new TeacherRef(id, version));
     }
     return out;
+  }
+
+  /**
+   * The teacher-service's dataset policy of a teacher job: absent means the job's training datasets
+   * (the teacher runs where it was trained), an empty list means every dataset of its modality,
+   * otherwise the listed dataset ids. Multi-teacher distillation (MS-KD) needs each single-organ
+   * teacher's outputs on the other organs' datasets too, hence the explicit list.
+   */
+  private static List<String> applyTo(
+      ObjectNode spec, List<DataSelection> datasets, boolean teacherJob, List<String> errors) {
+    JsonNode node = spec.path("applyTo");
+    if (node.isMissingNode() || node.isNull()) {
+      List<String> ids = datasets.stream().map(DataSelection::id).distinct().toList();
+      if (teacherJob) {
+        ArrayNode resolved = spec.putArray("applyTo");
+        ids.forEach(resolved::add);
+      }
+      return ids;
+    }
+    if (!teacherJob) {
+      errors.add("applyTo is only for teacher jobs (the datasets the teacher-service runs it on)");
+      return List.of();
+    }
+    if (!node.isArray()) {
+      errors.add("applyTo must be a list of dataset ids ([] = every dataset of the modality)");
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (JsonNode item : node) {
+      String id = item.asText("");
+      checkId("applyTo dataset id", id, errors);
+      ids.add(id);
+    }
+    return List.copyOf(ids);
   }
 
   private static void requireCount(

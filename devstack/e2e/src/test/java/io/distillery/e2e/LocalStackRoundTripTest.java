@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.TeacherOutputsProduced;
+import io.distillery.devstack.LocalStack;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;

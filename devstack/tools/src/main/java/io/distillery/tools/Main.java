@@ -1,6 +1,7 @@
 package io.distillery.tools;
 
 import io.distillery.tools.bench.BenchCommand;
+import io.distillery.tools.demo.DemoCommand;
 import io.distillery.tools.eval.EvalCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -49,7 +50,10 @@ public final class Main {
 
   /** The subcommands of this build. */
   static Main standard() {
-    return new Main().register("eval", new EvalCommand()).register("bench", new BenchCommand());
+    return new Main()
+        .register("demo", new DemoCommand())
+        .register("eval", new EvalCommand())
+        .register("bench", new BenchCommand());
   }
 
   public static void main(String[] args) {

@@ -547,7 +547,7 @@ public class JobRunner {
     Map<String, String> keys = new LinkedHashMap<>();
     try {
       Path dir = Files.createTempDirectory("export-" + spec.jobId());
-      ModelCard written = Checkpoint.save(network, card, dir);
+      Checkpoint.save(network, card, dir);
       Map<String, Path> files = new LinkedHashMap<>();
       files.put("params", dir.resolve(Checkpoint.PARAMS_FILE));
       if (modalities.size() == 1) {
@@ -576,13 +576,14 @@ public class JobRunner {
         labelNames.put(String.valueOf(i), spec.classes().get(i));
       }
       if (teacher) {
-        // The manifest is the model card (rebuilds the network; names the preprocessing).
+        String featureTap =
+            network.spec().depth() >= 2 ? "decoder." + (network.spec().depth() - 2) : null;
         String manifestKey = ObjectKeys.teacherManifest(spec.modelName(), spec.modelVersion());
         StoredObject manifest =
             store.put(
                 bucket,
                 manifestKey,
-                Checkpoint.toJson(written).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                TeacherManifestWriter.teacherManifest(spec, files, intensity, featureTap),
                 "application/json");
         keys.put("manifest", manifestKey);
         publisher.publish(
@@ -593,9 +594,9 @@ public class JobRunner {
                 ref(manifest, "application/json"),
                 refs,
                 spec.modality(),
-                spec.datasets().stream().map(DataSelection::id).distinct().toList(),
+                spec.applyTo(),
                 labelNames,
-                network.spec().depth() >= 2 ? "decoder." + (network.spec().depth() - 2) : null,
+                featureTap,
                 1.0,
                 spec.jobId(),
                 Instant.now()),

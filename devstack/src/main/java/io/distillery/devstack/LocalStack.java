@@ -1,4 +1,4 @@
-package io.distillery.e2e;
+package io.distillery.devstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,16 +15,24 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The local stack as {@code ./distillery up} runs it: the launcher in its own process, starting a
- * real Kafka broker, a real S3 server and the four service jars as child processes. Each child
- * carries a unique marker argument, so that the test can prove none is left behind.
+ * The local stack as {@code ./distillery up} runs it, for end-to-end tests: the {@link Launcher} in
+ * its own process, starting a real Kafka broker, a real S3 server and the four service jars as
+ * child processes, with its state under {@code <stateRoot>/.distillery/}. Each child carries a
+ * unique marker argument, so that a test can prove none is left behind. Used by devstack/e2e and
+ * devstack/tools.
  */
-final class LocalStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
 
-  static final List<String> SERVICES =
-      List.of("ingest-service", "teacher-service", "student-trainer", "inference-service");
+  /** The four services, in start order. */
+  public static final List<String> SERVICES = ServiceSpec.DISTILLERY_SERVICES;
 
-  final Path root;
+  /** JVM options of each service process: small heaps and a quick JIT for a 2-core machine. */
+  public static final List<String> DEFAULT_SERVICE_JVM_OPTIONS =
+      List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  /** The folder holding {@code .distillery/} (stack.json, logs, Kafka and S3 data). */
+  public final Path root;
+
   private final Process launcher;
   private final Map<String, String> baseUrls = new LinkedHashMap<>();
   private final Map<String, String> healthUrls = new LinkedHashMap<>();
@@ -36,7 +44,20 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** Starts the launcher with the real service jars of {@code repo} and waits until ready. */
-  static LocalStack start(Path repo, Path stateRoot) throws IOException, InterruptedException {
+  public static LocalStack start(Path repo, Path stateRoot)
+      throws IOException, InterruptedException {
+    return start(repo, stateRoot, DEFAULT_SERVICE_JVM_OPTIONS);
+  }
+
+  /**
+   * Starts the launcher with the real service jars of {@code repo}, each run with {@code
+   * serviceJvmOptions}, and waits (up to 300 s) until every service is ready.
+   *
+   * @throws IllegalStateException when a service jar is missing, the launcher exits or the stack is
+   *     not ready in time (with the launcher's output)
+   */
+  public static LocalStack start(Path repo, Path stateRoot, List<String> serviceJvmOptions)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String marker = "-Ddistillery.e2e.marker=" + UUID.randomUUID();
     StringBuilder services = new StringBuilder();
@@ -45,18 +66,15 @@ final class LocalStack implements AutoCloseable {
       if (!Files.exists(jar)) {
         throw new IllegalStateException(jar + " is missing; build the services first");
       }
-      services.append(
-          String.join(
-              "\t",
-              service,
-              java,
-              "-Xmx384m",
-              "-XX:+UseSerialGC",
-              "-XX:TieredStopAtLevel=1",
-              "-Dai.djl.offline=true",
-              marker,
-              "-jar",
-              jar.toString()));
+      List<String> line = new ArrayList<>();
+      line.add(service);
+      line.add(java);
+      line.addAll(serviceJvmOptions);
+      line.add("-Dai.djl.offline=true");
+      line.add(marker);
+      line.add("-jar");
+      line.add(jar.toString());
+      services.append(String.join("\t", line));
       services.append('\n');
     }
     Path servicesFile = stateRoot.resolve("services.tsv");
@@ -121,20 +139,23 @@ final class LocalStack implements AutoCloseable {
 
   private String markerInUse;
 
-  String baseUrl(String service) {
+  /** Base URL of a service, e.g. {@code http://127.0.0.1:41234}. */
+  public String baseUrl(String service) {
     return baseUrls.get(service);
   }
 
-  Map<String, String> healthUrls() {
+  /** Readiness URL of each service. */
+  public Map<String, String> healthUrls() {
     return healthUrls;
   }
 
-  JsonNode stackFile() {
+  /** The launcher's {@code stack.json} (Kafka, S3 with keys, services). */
+  public JsonNode stackFile() {
     return stack;
   }
 
   /** Every live process started by this stack (the launcher and its children). */
-  List<ProcessHandle> processes() {
+  public List<ProcessHandle> processes() {
     List<ProcessHandle> result = new ArrayList<>();
     ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(markerInUse)).orElse(false))
@@ -143,7 +164,7 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** SIGTERM to the launcher, as Ctrl-C or {@code kill} would send, then waits for it to exit. */
-  int terminate() throws InterruptedException {
+  public int terminate() throws InterruptedException {
     launcher.destroy();
     if (!launcher.waitFor(120, TimeUnit.SECONDS)) {
       launcher.destroyForcibly();

@@ -1,0 +1,139 @@
+package io.distillery.tools.demo;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How much work a demo run does: case counts, the training grid and patch, the networks and their
+ * step budgets. The presets trade quality for time on a 2-core CPU; see devstack/tools/README.md
+ * for what each one measured.
+ *
+ * @param name preset name ({@code tiny}, {@code quick}, {@code default})
+ * @param syntheticCases phantoms per synthetic dataset (each organ set, the unlabelled pool and the
+ *     validation set)
+ * @param realCases cases per real organ dataset and of the unlabelled pool (0 = all); the
+ *     validation set is always used whole
+ * @param phantomGrid phantom voxels x, y, z
+ * @param phantomSpacingMm phantom voxel size x, y, z in mm
+ * @param spacingMm training (and teacher, student, inference) spacing x, y, z in mm
+ * @param patch training patch and sliding window D, H, W in voxels
+ * @param teacherNetwork teachers' network name, base width, depth
+ * @param teacherSteps optimiser steps per teacher
+ * @param studentNetwork student's network name, base width, depth
+ * @param studentSteps optimiser steps of the MS-KD student
+ * @param batchSize patches per step
+ * @param jobTimeout longest wait for one training job's result
+ */
+public record DemoPreset(
+    String name,
+    int syntheticCases,
+    int realCases,
+    int[] phantomGrid,
+    double[] phantomSpacingMm,
+    double[] spacingMm,
+    int[] patch,
+    Network teacherNetwork,
+    int teacherSteps,
+    Network studentNetwork,
+    int studentSteps,
+    int batchSize,
+    Duration jobTimeout) {
+
+  /**
+   * A network of the student-trainer's job spec.
+   *
+   * @param name {@code UNet3d} or {@code LiteUNet3d}
+   * @param baseWidth channels at full resolution
+   * @param depth resolution levels
+   */
+  public record Network(String name, int baseWidth, int depth) {
+    @Override
+    public String toString() {
+      return name + " w" + baseWidth + " d" + depth;
+    }
+  }
+
+  /** The smallest preset, used by the end-to-end test: a few minutes with everything. */
+  public static final DemoPreset TINY =
+      new DemoPreset(
+          "tiny",
+          2,
+          1,
+          new int[] {64, 64, 40},
+          new double[] {6, 6, 6.4},
+          new double[] {6, 6, 6},
+          new int[] {32, 32, 32},
+          new Network("UNet3d", 8, 3),
+          60,
+          new Network("UNet3d", 4, 3),
+          80,
+          2,
+          Duration.ofMinutes(10));
+
+  /** {@code --quick}: under 5 minutes on the synthetic data. */
+  public static final DemoPreset QUICK =
+      new DemoPreset(
+          "quick",
+          3,
+          2,
+          new int[] {64, 64, 40},
+          new double[] {6, 6, 6.4},
+          new double[] {6, 6, 6},
+          new int[] {32, 32, 32},
+          new Network("UNet3d", 8, 3),
+          100,
+          new Network("UNet3d", 4, 3),
+          150,
+          2,
+          Duration.ofMinutes(15));
+
+  /** The default: under 15 minutes on the synthetic data. */
+  public static final DemoPreset DEFAULT =
+      new DemoPreset(
+          "default",
+          5,
+          0,
+          new int[] {96, 96, 64},
+          new double[] {4, 4, 4},
+          new double[] {4, 4, 4},
+          new int[] {32, 32, 32},
+          new Network("UNet3d", 8, 3),
+          250,
+          new Network("UNet3d", 4, 3),
+          400,
+          2,
+          Duration.ofMinutes(40));
+
+  /** Every preset, smallest first. */
+  public static List<DemoPreset> all() {
+    return List.of(TINY, QUICK, DEFAULT);
+  }
+
+  /** The preset named {@code name}. */
+  public static DemoPreset named(String name) {
+    return all().stream()
+        .filter(p -> p.name.equals(name.toLowerCase(Locale.ROOT)))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown preset '" + name + "'; known: tiny, quick, default"));
+  }
+
+  /** One line describing the preset, for the output. */
+  public String describe() {
+    return String.format(
+        Locale.ROOT,
+        "preset %s: teachers %s x %d steps, student %s x %d steps, batch %d, patch %s at %s mm",
+        name,
+        teacherNetwork,
+        teacherSteps,
+        studentNetwork,
+        studentSteps,
+        batchSize,
+        Arrays.toString(patch),
+        Arrays.toString(spacingMm));
+  }
+}

@@ -1,0 +1,29 @@
+package io.distillery.tools.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+/** The student-trainer's REST API ({@code /api/v1/jobs}); see student-trainer/README.md. */
+public final class TrainerClient {
+
+  private final RestClient rest;
+
+  TrainerClient(RestClient rest) {
+    this.rest = rest;
+  }
+
+  /**
+   * Submits a job spec (the JSON form of student-trainer/README.md's "Job spec").
+   *
+   * @return the job's status as the trainer answered (202)
+   * @throws ServiceCallException with every reason when the spec is refused (400)
+   */
+  public JsonNode submit(JsonNode spec) {
+    return rest.postJson("/api/v1/jobs", spec, Duration.ofSeconds(60));
+  }
+
+  /** The status of one job: state, step, losses, result files. */
+  public JsonNode job(String jobId) {
+    return rest.getJson("/api/v1/jobs/" + jobId, Duration.ofSeconds(30));
+  }
+}
