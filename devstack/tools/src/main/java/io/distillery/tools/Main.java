@@ -1,6 +1,7 @@
 package io.distillery.tools;
 
 import io.distillery.tools.demo.DemoCommand;
+import io.distillery.tools.protocol.ProtocolCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,7 +49,9 @@ public final class Main {
 
   /** The subcommands of this build. */
   static Main standard() {
-    return new Main().register("demo", new DemoCommand());
+    return new Main()
+        .register("demo", new DemoCommand())
+        .register("eval-protocol", new ProtocolCommand());
   }
 
   public static void main(String[] args) {
