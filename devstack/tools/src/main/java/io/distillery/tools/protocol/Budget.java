@@ -15,11 +15,12 @@ import java.util.Locale;
 public record Budget(int stepsPerJob, double minutes) {
 
   /**
-   * [our choice] Planning figure for a time budget: seconds per step of a width-8 U-Net on 32³
-   * patches (batch 2, 6 mm) on the shared 2-core machine under load. Only used to turn minutes into
-   * steps; the reports state the steps actually run.
+   * Planning figure for a time budget: seconds per step of a UNet3d w8 d3 teacher on 32³ patches
+   * (batch 2, 4 mm) on the shared 2-core machine at load average ~20 (its first 12 steps in the
+   * ms-kd-btcv run of docs/results.md gave an ETA of 595 s for the remaining 108 steps). Only used
+   * to turn minutes into steps; the reports state the steps actually run.
    */
-  public static final double PLANNING_SECONDS_PER_STEP = 1.0;
+  public static final double PLANNING_SECONDS_PER_STEP = 5.0;
 
   /** Validates the figures. */
   public Budget {
