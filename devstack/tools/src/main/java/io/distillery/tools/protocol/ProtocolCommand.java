@@ -6,6 +6,7 @@ import io.distillery.tools.stack.Stack;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -24,7 +25,14 @@ public final class ProtocolCommand implements Command {
   public static final String DEFAULT_BUDGET = "100steps";
 
   /** What {@code args} asked for. */
-  record Arguments(String protocol, String budget, Path out, long seed, Path data, Path root) {}
+  record Arguments(
+      String protocol,
+      String budget,
+      Path out,
+      long seed,
+      Path data,
+      Path root,
+      Duration waitLimit) {}
 
   @Override
   public void run(String[] args, PrintStream out) throws Exception {
@@ -52,7 +60,7 @@ public final class ProtocolCommand implements Command {
     ProtocolReport report;
     try (Stack stack = Stack.connect(a.root())) {
       report =
-          new ProtocolRunner(protocol, a.data(), out)
+          new ProtocolRunner(protocol, a.data(), out, a.waitLimit())
               .run(stack, "./distillery eval " + String.join(" ", args));
     }
     report.write(dir);
@@ -68,6 +76,7 @@ public final class ProtocolCommand implements Command {
     String shared = System.getProperty("distillery.shared.data");
     Path data = shared == null ? null : Path.of(shared);
     Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Duration waitLimit = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--protocol" -> protocol = value(args, ++i, "--protocol");
@@ -83,6 +92,16 @@ public final class ProtocolCommand implements Command {
         }
         case "--data" -> data = Path.of(value(args, ++i, "--data"));
         case "--root" -> root = Path.of(value(args, ++i, "--root")).toAbsolutePath().normalize();
+        case "--wait-limit" -> {
+          String w = value(args, ++i, "--wait-limit");
+          try {
+            waitLimit =
+                Duration.ofSeconds(
+                    Math.round(Double.parseDouble(w.replaceAll("m(in)?$", "")) * 60));
+          } catch (NumberFormatException e) {
+            throw new UsageException("--wait-limit " + w + " is not a number of minutes");
+          }
+        }
         case "--keep-running" -> {
           // Handled by the distillery script (the stack it started is left running).
         }
@@ -96,7 +115,7 @@ public final class ProtocolCommand implements Command {
       throw new UsageException("unknown protocol '" + protocol + "'; one of " + Protocols.NAMES);
     }
     Budget.parse(budget, 1);
-    return new Arguments(protocol, budget, outDir, seed, data, root);
+    return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -118,6 +137,8 @@ public final class ProtocolCommand implements Command {
         "                   (default .distillery/eval/<protocol>-<run>)",
         "  --seed N         seed of every job (default 42)",
         "  --data DIR       the data folder (default ../shared/data)",
+        "  --wait-limit M   stop waiting for training and soft labels after M minutes in all;",
+        "                   unfinished jobs are reported, published models still scored",
         "  --keep-running   leave the stack running afterwards");
   }
 }

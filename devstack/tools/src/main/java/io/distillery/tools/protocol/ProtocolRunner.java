@@ -68,10 +68,30 @@ public final class ProtocolRunner {
   private final NiftiReader reader = NiftiReader.withDefaults();
   private final Map<String, String> labels = new LinkedHashMap<>();
 
-  public ProtocolRunner(Protocol protocol, Path dataDir, PrintStream out) {
+  private final Instant waitDeadline;
+
+  /**
+   * A runner; {@code waitLimit} caps the total time spent waiting for trained models and soft
+   * labels (null: no cap): past it, each remaining job is reported as not finished and the models
+   * published so far are still served and scored.
+   */
+  public ProtocolRunner(Protocol protocol, Path dataDir, PrintStream out, Duration waitLimit) {
     this.protocol = protocol;
     this.dataDir = dataDir;
     this.out = out;
+    this.waitDeadline = waitLimit == null ? null : Instant.now().plus(waitLimit);
+  }
+
+  /** {@code wanted}, shortened to what is left of the wait limit (at least one second). */
+  private Duration capped(Duration wanted) {
+    if (waitDeadline == null) {
+      return wanted;
+    }
+    Duration left = Duration.between(Instant.now(), waitDeadline);
+    if (left.compareTo(Duration.ofSeconds(1)) < 0) {
+      left = Duration.ofSeconds(1);
+    }
+    return left.compareTo(wanted) < 0 ? left : wanted;
   }
 
   /** Runs every job and scores every evaluated model; a failed job is reported, not thrown. */
@@ -245,7 +265,7 @@ public final class ProtocolRunner {
     FailureWatch watch =
         FailureWatch.jobFailed(jobId)
             .or(FailureWatch.deadLetterOn(Topics.TRAINING_REQUESTED, jobId::equals));
-    Duration timeout = Duration.ofHours(6);
+    Duration timeout = capped(Duration.ofHours(6));
     Published p;
     if (j.role() == Role.TEACHER) {
       p =
@@ -292,7 +312,7 @@ public final class ProtocolRunner {
                       && needed.contains(o.volumeId()),
               TeacherOutputsProduced::volumeId,
               needed.size(),
-              SOFT_LABEL_TIMEOUT,
+              capped(SOFT_LABEL_TIMEOUT),
               "TeacherOutputsProduced of " + ref,
               FailureWatch.deadLetterOn(Topics.TEACHER_MODEL_PUBLISHED, id::equals)
                   .or(FailureWatch.deadLetterOn(Topics.VOLUME_INGESTED, needed::contains)));

@@ -127,13 +127,15 @@ public final class Protocols {
     // applies the partial-label loss to datasets labelling only some classes). It publishes as a
     // teacher; applyTo names a dataset with no volumes so that the teacher-service spends no time
     // on its soft labels, which nothing uses.
+    // Versioned like a teacher (seed and steps), so that a run with the same budget reuses it.
+    String baselineVersion = teacherVersion(seed, budget);
     ObjectNode baseline =
         common(
-            jobId("ms-kd-btcv", run, "partial-label"),
+            "mskdbtcv-partial-label-" + baselineVersion,
             "teacher",
             null,
             "mskdbtcv-partial-label",
-            run,
+            baselineVersion,
             budget,
             seed);
     classes(baseline, classes);
