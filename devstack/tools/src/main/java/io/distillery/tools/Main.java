@@ -3,6 +3,7 @@ package io.distillery.tools;
 import io.distillery.tools.bench.BenchCommand;
 import io.distillery.tools.demo.DemoCommand;
 import io.distillery.tools.eval.EvalCommand;
+import io.distillery.tools.protocol.ProtocolCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ public final class Main {
     return new Main()
         .register("demo", new DemoCommand())
         .register("eval", new EvalCommand())
+        .register("eval-protocol", new ProtocolCommand())
         .register("bench", new BenchCommand());
   }
 

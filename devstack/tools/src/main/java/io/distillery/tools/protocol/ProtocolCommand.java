@@ -1,0 +1,144 @@
+package io.distillery.tools.protocol;
+
+import io.distillery.tools.Command;
+import io.distillery.tools.UsageException;
+import io.distillery.tools.stack.Stack;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * {@code ./distillery eval --protocol <name> [--budget 600steps|20m] [--out DIR] [--seed N]}: runs
+ * one of the {@link Protocols} on the stack running under the repository root (the {@code
+ * distillery} script starts it first, like the demo) with {@link ProtocolRunner}, writes the {@link
+ * ProtocolReport} files and prints its table. Registered as {@code eval-protocol}.
+ */
+public final class ProtocolCommand implements Command {
+
+  /**
+   * [our choice] Default budget: at the planning figure of {@link Budget#PLANNING_SECONDS_PER_STEP}
+   * the six jobs of ms-kd-btcv train in about 50 minutes on the loaded 2-core machine.
+   */
+  public static final String DEFAULT_BUDGET = "100steps";
+
+  /** What {@code args} asked for. */
+  record Arguments(
+      String protocol,
+      String budget,
+      Path out,
+      long seed,
+      Path data,
+      Path root,
+      Duration waitLimit) {}
+
+  @Override
+  public void run(String[] args, PrintStream out) throws Exception {
+    Arguments a = parse(args);
+    if (a.data() == null || !Files.isDirectory(a.data())) {
+      throw new UsageException(
+          "the data folder " + a.data() + " is missing (--data DIR, default ../shared/data)");
+    }
+    String version = Long.toString(Instant.now().getEpochSecond());
+    Budget budget = Budget.parse(a.budget(), Protocols.jobCount(a.protocol()));
+    Protocol protocol = Protocols.define(a.protocol(), budget, a.seed(), version);
+    Path dir =
+        a.out() != null
+            ? a.out()
+            : a.root().resolve(".distillery/eval/" + a.protocol() + "-" + version);
+    out.printf(
+        Locale.ROOT,
+        "protocol %s: %d jobs, budget %s, seed %d, run %s, report in %s%n",
+        protocol.name(),
+        protocol.jobs().size(),
+        budget.describe(),
+        a.seed(),
+        version,
+        dir);
+    ProtocolReport report;
+    try (Stack stack = Stack.connect(a.root())) {
+      report =
+          new ProtocolRunner(protocol, a.data(), out, a.waitLimit())
+              .run(stack, "./distillery eval " + String.join(" ", args));
+    }
+    report.write(dir);
+    report.print(out);
+    out.println("report: " + dir.resolve("report.md"));
+  }
+
+  static Arguments parse(String[] args) {
+    String protocol = null;
+    String budget = DEFAULT_BUDGET;
+    Path outDir = null;
+    long seed = 42;
+    String shared = System.getProperty("distillery.shared.data");
+    Path data = shared == null ? null : Path.of(shared);
+    Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Duration waitLimit = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--protocol" -> protocol = value(args, ++i, "--protocol");
+        case "--budget" -> budget = value(args, ++i, "--budget");
+        case "--out" -> outDir = Path.of(value(args, ++i, "--out")).toAbsolutePath().normalize();
+        case "--seed" -> {
+          String s = value(args, ++i, "--seed");
+          try {
+            seed = Long.parseLong(s);
+          } catch (NumberFormatException e) {
+            throw new UsageException("--seed " + s + " is not an integer");
+          }
+        }
+        case "--data" -> data = Path.of(value(args, ++i, "--data"));
+        case "--root" -> root = Path.of(value(args, ++i, "--root")).toAbsolutePath().normalize();
+        case "--wait-limit" -> {
+          String w = value(args, ++i, "--wait-limit");
+          try {
+            waitLimit =
+                Duration.ofSeconds(
+                    Math.round(Double.parseDouble(w.replaceAll("m(in)?$", "")) * 60));
+          } catch (NumberFormatException e) {
+            throw new UsageException("--wait-limit " + w + " is not a number of minutes");
+          }
+        }
+        case "--keep-running" -> {
+          // Handled by the distillery script (the stack it started is left running).
+        }
+        default -> throw new UsageException("unknown option '" + args[i] + "'");
+      }
+    }
+    if (protocol == null) {
+      throw new UsageException("--protocol is required: one of " + Protocols.NAMES);
+    }
+    if (!Protocols.NAMES.contains(protocol)) {
+      throw new UsageException("unknown protocol '" + protocol + "'; one of " + Protocols.NAMES);
+    }
+    Budget.parse(budget, 1);
+    return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  @Override
+  public String usage() {
+    return String.join(
+        "\n",
+        "usage: ./distillery eval --protocol NAME [--budget 600steps|20m] [--out DIR] [--seed N]",
+        "  --protocol NAME  " + String.join(", ", Protocols.NAMES),
+        "  --budget B       steps per training job (600steps) or total minutes (20m); default "
+            + DEFAULT_BUDGET,
+        "  --out DIR        where report.json, report.md and the PNG plots go",
+        "                   (default .distillery/eval/<protocol>-<run>)",
+        "  --seed N         seed of every job (default 42)",
+        "  --data DIR       the data folder (default ../shared/data)",
+        "  --wait-limit M   stop waiting for training and soft labels after M minutes in all;",
+        "                   unfinished jobs are reported, published models still scored",
+        "  --keep-running   leave the stack running afterwards");
+  }
+}

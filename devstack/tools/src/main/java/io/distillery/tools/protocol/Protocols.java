@@ -1,0 +1,481 @@
+package io.distillery.tools.protocol;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.tools.UsageException;
+import io.distillery.tools.protocol.Protocol.DataUse;
+import io.distillery.tools.protocol.Protocol.Job;
+import io.distillery.tools.protocol.Protocol.Role;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The four protocols of issue #9 as data: which folders of {@code ../shared/data} they ingest,
+ * which student-trainer jobs they submit and what they score. Folder names, label values and spec
+ * fields follow {@code ../shared/data/README.md} and student-trainer/README.md.
+ *
+ * <p>Teachers are named after their data and get the version {@code s<seed>-n<steps>}, so that a
+ * teacher already published with the same data, seed and budget (by an earlier run or another
+ * protocol) is reused instead of retrained; students get this run's version.
+ */
+public final class Protocols {
+
+  /** The protocol names, in the issue's order. */
+  public static final List<String> NAMES =
+      List.of("ms-kd-btcv", "mskd-btcv", "unpaired-ct-mr", "cross-teaching");
+
+  /** The four organs of ms-kd-btcv, in the student's class order. */
+  static final List<String> BTCV_ORGANS = List.of("liver", "spleen", "kidney", "pancreas");
+
+  /** The classes of btcv-ct-4organ and chaos-mr (label names of their dataset.json). */
+  static final List<String> FOUR_ORGAN_CLASSES =
+      List.of("background", "liver", "right_kidney", "left_kidney", "spleen");
+
+  /**
+   * btcv-multiorgan-val label values (its dataset.json): spleen 1, right kidney 2, left kidney 3,
+   * liver 6, pancreas 11; the single-organ sets label both kidneys as one {@code kidney}.
+   */
+  static final Map<String, Set<Integer>> BTCV_VAL_LABELS =
+      Map.of(
+          "liver", Set.of(6),
+          "spleen", Set.of(1),
+          "kidney", Set.of(2, 3),
+          "pancreas", Set.of(11),
+          "right_kidney", Set.of(2),
+          "left_kidney", Set.of(3));
+
+  /** chaos-mr label values: liver 1, right kidney 2, left kidney 3, spleen 4. */
+  static final Map<String, Set<Integer>> FOUR_ORGAN_LABELS =
+      Map.of(
+          "liver",
+          Set.of(1),
+          "right_kidney",
+          Set.of(2),
+          "left_kidney",
+          Set.of(3),
+          "spleen",
+          Set.of(4));
+
+  /** [our choice] Training grid of every protocol: 4 mm voxels, 32³ patches, batch 2. */
+  static final double SPACING_MM = 4.0;
+
+  static final int PATCH = 32;
+  static final int BATCH = 2;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Protocols() {}
+
+  /** Number of training jobs of {@code name}, to share a time budget. */
+  public static int jobCount(String name) {
+    return define(name, new Budget(1, 0), 42, "count").jobs().size();
+  }
+
+  /**
+   * The protocol {@code name} with {@code budget} and {@code seed}; {@code runVersion} is the
+   * version of its students and part of their job ids.
+   *
+   * @throws UsageException for an unknown name
+   */
+  public static Protocol define(String name, Budget budget, long seed, String runVersion) {
+    return switch (name) {
+      case "ms-kd-btcv" -> msKdBtcv(budget, seed, runVersion);
+      case "mskd-btcv" -> mskdBtcv(budget, seed, runVersion);
+      case "unpaired-ct-mr" -> unpairedCtMr(budget, seed, runVersion);
+      case "cross-teaching" -> crossTeaching(budget, seed, runVersion);
+      default -> throw new UsageException("unknown protocol '" + name + "'; one of " + NAMES);
+    };
+  }
+
+  // ------------------------------------------------------------------ the protocols
+
+  static Protocol msKdBtcv(Budget budget, long seed, String run) {
+    List<DataUse> data = new ArrayList<>();
+    BTCV_ORGANS.forEach(o -> data.add(DataUse.all("btcv-" + o, "CT", "train")));
+    DataUse pool = DataUse.all("btcv-unlabeled", "CT", "unlabelled");
+    data.add(pool);
+    List<String> applyTo = data.stream().map(DataUse::datasetId).toList();
+    List<Job> jobs = new ArrayList<>();
+    List<String> teacherRefs = new ArrayList<>();
+    for (String organ : BTCV_ORGANS) {
+      String id = organ + "-teacher";
+      String version = teacherVersion(seed, budget);
+      ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+      classes(spec, List.of("background", organ));
+      selections(spec, "datasets", List.of(DataUse.all("btcv-" + organ, "CT", "train")));
+      ArrayNode apply = spec.putArray("applyTo");
+      applyTo.forEach(apply::add);
+      network(spec, "network", "UNet3d", 8, 3);
+      jobs.add(
+          new Job(
+              "teacher-" + organ,
+              Role.TEACHER,
+              spec,
+              true,
+              "single-organ teacher (" + organ + ")"));
+      teacherRefs.add(id + "@" + version);
+    }
+    List<String> classes = new ArrayList<>(List.of("background"));
+    classes.addAll(BTCV_ORGANS);
+    List<DataUse> organSets = data.subList(0, BTCV_ORGANS.size());
+
+    // (a) The partial-label baseline is a supervised job on the four binary sets (the trainer
+    // applies the partial-label loss to datasets labelling only some classes). It publishes as a
+    // teacher; applyTo names a dataset with no volumes so that the teacher-service spends no time
+    // on its soft labels, which nothing uses.
+    // Versioned like a teacher (seed and steps), so that a run with the same budget reuses it.
+    String baselineVersion = teacherVersion(seed, budget);
+    ObjectNode baseline =
+        common(
+            "mskdbtcv-partial-label-" + baselineVersion,
+            "teacher",
+            null,
+            "mskdbtcv-partial-label",
+            baselineVersion,
+            budget,
+            seed);
+    classes(baseline, classes);
+    selections(baseline, "datasets", organSets);
+    baseline.putArray("applyTo").add("no-soft-labels");
+    network(baseline, "network", "UNet3d", 4, 3);
+    jobs.add(
+        new Job(
+            "partial-label",
+            Role.TEACHER,
+            baseline,
+            true,
+            "(a) partial-label baseline, no teachers"));
+
+    // (c) MS-KD logit-wise from the four teachers' stored soft labels, pool included.
+    ObjectNode msKd =
+        common(
+            jobId("ms-kd-btcv", run, "ms-kd"),
+            "distill",
+            "ms-kd",
+            "mskdbtcv-ms-kd-student",
+            run,
+            budget,
+            seed);
+    classes(msKd, classes);
+    selections(msKd, "datasets", organSets);
+    selections(msKd, "unlabelled", List.of(pool));
+    ArrayNode refs = msKd.putArray("teachers");
+    teacherRefs.forEach(refs::add);
+    // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
+    // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
+    network(msKd, "network", "UNet3d", 4, 3);
+    jobs.add(new Job("ms-kd", Role.STUDENT, msKd, true, "(c) MS-KD logit-wise"));
+
+    return new Protocol(
+        "ms-kd-btcv",
+        "MS-KD on BTCV: four single-organ teachers, partial-label baseline vs MS-KD student",
+        seed,
+        budget,
+        data,
+        DataUse.all("btcv-multiorgan-val", "CT", "val"),
+        BTCV_VAL_LABELS,
+        jobs,
+        List.of(
+            "(b) vanilla KD from the four teachers: the trainer's kd method takes exactly one"
+                + " teacher whose stored soft labels cover all job classes; single-organ teachers"
+                + " have two classes each, so there is no valid kd spec for this arm",
+            "(d) MS-KD logit + feature: the trainer's ms-kd does not read stored teacher features"
+                + " yet (featureWeight is accepted but unused, student-trainer/README.md), so this"
+                + " arm would be identical to (c)"));
+  }
+
+  static Protocol mskdBtcv(Budget budget, long seed, String run) {
+    DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
+    List<Job> jobs = new ArrayList<>();
+    Job teacher = fourOrganTeacher(budget, seed, 0, ct);
+    jobs.add(teacher);
+    String ref = teacher.modelName() + "@" + teacher.modelVersion();
+    jobs.add(
+        liteStudent(
+            "supervised",
+            "mskd-btcv",
+            run,
+            budget,
+            seed,
+            "teacher",
+            null,
+            ct,
+            null,
+            "LiteUNet3d without KD (supervised)"));
+    jobs.add(
+        liteStudent(
+            "kd", "mskd-btcv", run, budget, seed, "distill", "kd", ct, ref, "LiteUNet3d with KD"));
+    Job full =
+        liteStudent(
+            "mskd",
+            "mskd-btcv",
+            run,
+            budget,
+            seed,
+            "distill",
+            "mskd",
+            ct,
+            ref,
+            "LiteUNet3d with KD + FFD + RGD");
+    jobs.add(full);
+    // KD alone from the MSKD recipe: the FFD and RGD terms switched off.
+    ObjectNode hp = jobs.get(2).spec().putObject("hyperParameters");
+    hp.put("temperature", 4.0);
+    hp.put("kdWeight", 0.1);
+    return new Protocol(
+        "mskd-btcv",
+        "MSKD on btcv-ct-4organ: UNet3d teacher, LiteUNet3d students without KD, with KD, with KD+FFD+RGD",
+        seed,
+        budget,
+        List.of(ct),
+        DataUse.all("btcv-multiorgan-val", "CT", "val"),
+        BTCV_VAL_LABELS,
+        jobs,
+        List.of());
+  }
+
+  static Protocol unpairedCtMr(Budget budget, long seed, String run) {
+    DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
+    DataUse mrTrain = new DataUse("chaos-mr", "chaos-mr", "MR", "train", 0, 12);
+    DataUse mrVal = new DataUse("chaos-mr", "chaos-mr", "MR", "val", 12, 14);
+    List<Job> jobs = new ArrayList<>();
+    ObjectNode mrOnly =
+        common(
+            jobId("unpaired-ct-mr", run, "mr-only"),
+            "teacher",
+            null,
+            "unpaired-mr-only",
+            run,
+            budget,
+            seed);
+    classes(mrOnly, FOUR_ORGAN_CLASSES);
+    mrOnly.put("modality", "MR");
+    selections(mrOnly, "datasets", List.of(mrTrain));
+    mrOnly.putArray("applyTo").add("no-soft-labels");
+    network(mrOnly, "network", "UNet3d", 8, 3);
+    jobs.add(new Job("mr-only", Role.TEACHER, mrOnly, true, "MR only (supervised)"));
+    for (boolean prototypes : new boolean[] {false, true}) {
+      String key = prototypes ? "separate-norms-prototype-kd" : "separate-norms";
+      ObjectNode s =
+          common(
+              jobId("unpaired-ct-mr", run, key),
+              "co-train",
+              "unpaired-ct-mr",
+              "unpaired-" + key,
+              run,
+              budget,
+              seed);
+      classes(s, FOUR_ORGAN_CLASSES);
+      selections(s, "datasets", List.of(ct, mrTrain));
+      network(s, "network", "UNet3d", 8, 3);
+      // The prototype KL is the method's kdWeight term (0.5 at T = 2); 0 leaves the
+      // modality-specific norms alone.
+      s.putObject("hyperParameters").put("kdWeight", prototypes ? 0.5 : 0.0);
+      jobs.add(
+          new Job(
+              key,
+              Role.STUDENT,
+              s,
+              true,
+              prototypes
+                  ? "CT+MR, modality-specific norms + prototype KD"
+                  : "CT+MR, modality-specific norms"));
+    }
+    return new Protocol(
+        "unpaired-ct-mr",
+        "Unpaired CT/MR: chaos-mr (12 train, 2 validate) with btcv-ct-4organ",
+        seed,
+        budget,
+        List.of(ct, mrTrain),
+        mrVal,
+        FOUR_ORGAN_LABELS,
+        jobs,
+        List.of(
+            "CT+MR with everything shared (norms included): the trainer has no such option;"
+                + " unpaired-ct-mr always keeps one instance-norm set per modality and a supervised"
+                + " job normalises a single modality"));
+  }
+
+  static Protocol crossTeaching(Budget budget, long seed, String run) {
+    DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
+    DataUse pool = DataUse.all("btcv-unlabeled", "CT", "unlabelled");
+    List<Job> jobs = new ArrayList<>();
+    // Offline variant: two UNet3d teachers on the labelled set (the mskd-btcv teacher, reused when
+    // published, and one with another seed and width), whose soft labels on the pool are stored by
+    // the teacher-service. The trainer has no job that publishes the online pair of teachers.
+    Job t1 = fourOrganTeacher(budget, seed, 0, ct, pool);
+    Job t2 = fourOrganTeacher(budget, seed + 1, 1, ct, pool);
+    jobs.add(t1);
+    jobs.add(t2);
+    jobs.add(
+        liteStudent(
+            "supervised",
+            "cross-teaching",
+            run,
+            budget,
+            seed,
+            "teacher",
+            null,
+            ct,
+            null,
+            "LiteUNet3d supervised"));
+    ObjectNode online =
+        common(
+            jobId("cross-teaching", run, "online"),
+            "co-train",
+            "cross-teaching-online",
+            "crossteach-online",
+            run,
+            budget,
+            seed);
+    classes(online, FOUR_ORGAN_CLASSES);
+    selections(online, "datasets", List.of(ct));
+    selections(online, "unlabelled", List.of(pool));
+    network(online, "network", "LiteUNet3d", 8, 3);
+    network(online, "teacherNetwork", "UNet3d", 8, 3);
+    jobs.add(new Job("online", Role.STUDENT, online, true, "online cross-teaching KD"));
+    ObjectNode offline =
+        common(
+            jobId("cross-teaching", run, "offline"),
+            "distill",
+            "cross-teaching-offline",
+            "crossteach-offline",
+            run,
+            budget,
+            seed);
+    classes(offline, FOUR_ORGAN_CLASSES);
+    selections(offline, "datasets", List.of(ct));
+    selections(offline, "unlabelled", List.of(pool));
+    offline
+        .putArray("teachers")
+        .add(t1.modelName() + "@" + t1.modelVersion())
+        .add(t2.modelName() + "@" + t2.modelVersion());
+    network(offline, "network", "LiteUNet3d", 8, 3);
+    jobs.add(
+        new Job(
+            "offline",
+            Role.STUDENT,
+            offline,
+            true,
+            "offline cross-teaching (teacher-service soft labels)"));
+    return new Protocol(
+        "cross-teaching",
+        "Cross-teaching on btcv-ct-4organ + btcv-unlabeled: supervised vs online vs offline",
+        seed,
+        budget,
+        List.of(ct, pool),
+        DataUse.all("btcv-multiorgan-val", "CT", "val"),
+        BTCV_VAL_LABELS,
+        jobs,
+        List.of());
+  }
+
+  // ------------------------------------------------------------------ spec helpers
+
+  /** The version of a reusable teacher: same seed and steps, same teacher. */
+  static String teacherVersion(long seed, Budget budget) {
+    return "s" + seed + "-n" + budget.stepsPerJob();
+  }
+
+  private static String jobId(String protocol, String run, String key) {
+    return protocol + "-" + run + "-" + key;
+  }
+
+  private static Job fourOrganTeacher(
+      Budget budget, long seed, int variant, DataUse ct, DataUse... also) {
+    String id = variant == 0 ? "ct4organ-teacher" : "ct4organ-teacher-b";
+    String version = teacherVersion(seed, budget);
+    ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+    classes(spec, FOUR_ORGAN_CLASSES);
+    selections(spec, "datasets", List.of(ct));
+    ArrayNode apply = spec.putArray("applyTo").add(ct.datasetId());
+    for (DataUse d : also) {
+      apply.add(d.datasetId());
+    }
+    network(spec, "network", "UNet3d", variant == 0 ? 8 : 12, 3);
+    return new Job(
+        variant == 0 ? "teacher" : "teacher-b",
+        Role.TEACHER,
+        spec,
+        true,
+        "UNet3d teacher w" + (variant == 0 ? 8 : 12));
+  }
+
+  private static Job liteStudent(
+      String key,
+      String protocol,
+      String run,
+      Budget budget,
+      long seed,
+      String kind,
+      String method,
+      DataUse ct,
+      String teacherRef,
+      String arm) {
+    String model = protocol.replace("-", "") + "-" + key;
+    ObjectNode spec = common(jobId(protocol, run, key), kind, method, model, run, budget, seed);
+    classes(spec, FOUR_ORGAN_CLASSES);
+    selections(spec, "datasets", List.of(ct));
+    if (teacherRef != null) {
+      spec.putArray("teachers").add(teacherRef);
+    }
+    if ("teacher".equals(kind)) {
+      spec.putArray("applyTo").add("no-soft-labels");
+    }
+    network(spec, "network", "LiteUNet3d", 8, 3);
+    return new Job(key, "teacher".equals(kind) ? Role.TEACHER : Role.STUDENT, spec, true, arm);
+  }
+
+  private static ObjectNode common(
+      String jobId,
+      String kind,
+      String method,
+      String model,
+      String version,
+      Budget budget,
+      long seed) {
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("jobId", jobId);
+    spec.put("kind", kind);
+    if (method != null) {
+      spec.put("method", method);
+    }
+    spec.put("modelName", model);
+    spec.put("modelVersion", version);
+    spec.put("modality", "CT");
+    ObjectNode b = spec.putObject("budget");
+    int steps = budget.stepsPerJob();
+    b.put("steps", steps);
+    b.put("batchSize", BATCH);
+    b.putArray("patchSize").add(PATCH).add(PATCH).add(PATCH);
+    b.putArray("spacingMm").add(SPACING_MM).add(SPACING_MM).add(SPACING_MM);
+    b.put("stepsPerEpoch", Math.max(1, steps / 4));
+    b.put("checkpointEvery", steps);
+    b.put("progressEvery", Math.max(1, steps / 20));
+    spec.put("seed", seed);
+    return spec;
+  }
+
+  private static void classes(ObjectNode spec, List<String> classes) {
+    ArrayNode a = spec.putArray("classes");
+    classes.forEach(a::add);
+  }
+
+  private static void selections(ObjectNode spec, String field, List<DataUse> uses) {
+    ArrayNode a = spec.putArray(field);
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (DataUse d : uses) {
+      if (seen.put(d.datasetId() + "/" + d.split(), d.split()) == null) {
+        a.addObject().put("id", d.datasetId()).put("split", d.split());
+      }
+    }
+  }
+
+  private static void network(ObjectNode spec, String field, String name, int width, int depth) {
+    spec.putObject(field).put("name", name).put("baseWidth", width).put("depth", depth);
+  }
+}

@@ -1,0 +1,149 @@
+package io.distillery.tools.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.distillery.tools.UsageException;
+import io.distillery.tools.protocol.Protocol.DataUse;
+import io.distillery.tools.protocol.Protocol.Job;
+import io.distillery.trainer.JobSpec;
+import io.distillery.trainer.JobSpecParser;
+import io.distillery.trainer.Method;
+import io.distillery.volumeio.dataset.DatasetCase;
+import io.distillery.volumeio.dataset.DatasetFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every protocol definition against the trainer's own job-spec parser, and the separation of
+ * validation cases from training data (structurally always; case by case when {@code
+ * ../shared/data} is present).
+ */
+class ProtocolsTest {
+
+  private static final Budget BUDGET = new Budget(40, 0);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ms-kd-btcv", "mskd-btcv", "unpaired-ct-mr", "cross-teaching"})
+  void everyJobSpecParsesWithTheTrainersParser(String name) {
+    Protocol p = Protocols.define(name, BUDGET, 7, "123");
+    assertThat(p.jobs()).isNotEmpty();
+    Set<String> jobIds = new HashSet<>();
+    for (Job j : p.jobs()) {
+      JobSpec spec = JobSpecParser.fromTree(j.spec(), null);
+      assertThat(spec.jobId()).isEqualTo(j.jobId());
+      assertThat(spec.seed()).isEqualTo(j.modelName().endsWith("-b") ? 8 : 7);
+      assertThat(spec.budget().steps()).isEqualTo(40);
+      assertThat(spec.method().producesTeacher()).isEqualTo(j.role() == Protocol.Role.TEACHER);
+      assertThat(jobIds.add(j.jobId())).as("job ids are distinct").isTrue();
+      // Every teacher a job distils from is a teacher job of the same protocol.
+      for (String ref : j.teacherRefs()) {
+        assertThat(p.jobs())
+            .anyMatch(
+                t ->
+                    t.role() == Protocol.Role.TEACHER
+                        && ref.equals(t.modelName() + "@" + t.modelVersion()));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ms-kd-btcv", "mskd-btcv", "unpaired-ct-mr", "cross-teaching"})
+  void validationSelectionIsNeverTrainedOn(String name) {
+    Protocol p = Protocols.define(name, BUDGET, 42, "1");
+    DataUse v = p.validation();
+    for (Job j : p.jobs()) {
+      for (String[] sel : j.trainingSelections()) {
+        assertThat(sel[0] + "/" + sel[1]).isNotEqualTo(v.datasetId() + "/" + v.split());
+      }
+    }
+    for (DataUse d : p.data()) {
+      if (d.datasetId().equals(v.datasetId())) {
+        // Same folder (chaos-mr): the case ranges must not overlap.
+        assertThat(d.to()).isBetween(0, v.from());
+      }
+    }
+  }
+
+  @Test
+  void theProtocolsUseTheMethodsTheyName() {
+    assertThat(methods("ms-kd-btcv"))
+        .containsExactly(
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.MS_KD);
+    assertThat(methods("mskd-btcv"))
+        .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.MSKD);
+    assertThat(methods("unpaired-ct-mr"))
+        .containsExactly(Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
+    assertThat(methods("cross-teaching"))
+        .containsExactly(
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.SUPERVISED,
+            Method.CROSS_TEACHING_ONLINE,
+            Method.CROSS_TEACHING_OFFLINE);
+    // Teachers of the same data are the same model in both protocols, so a published one is reused.
+    Job mskdTeacher = Protocols.define("mskd-btcv", BUDGET, 42, "1").jobs().get(0);
+    Job crossTeacher = Protocols.define("cross-teaching", BUDGET, 42, "2").jobs().get(0);
+    assertThat(crossTeacher.modelName() + "@" + crossTeacher.modelVersion())
+        .isEqualTo(mskdTeacher.modelName() + "@" + mskdTeacher.modelVersion());
+  }
+
+  @Test
+  void budgetsAndUnknownNames() {
+    assertThat(Budget.parse("600steps", 6).stepsPerJob()).isEqualTo(600);
+    assertThat(Budget.parse("250", 6).stepsPerJob()).isEqualTo(250);
+    Budget timed = Budget.parse("20m", 5);
+    assertThat(timed.minutes()).isEqualTo(20);
+    assertThat(timed.stepsPerJob())
+        .isEqualTo((int) (20 * 60 / (5 * Budget.PLANNING_SECONDS_PER_STEP)));
+    assertThatThrownBy(() -> Budget.parse("fast", 1)).isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> Protocols.define("nope", BUDGET, 1, "1"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("ms-kd-btcv");
+    assertThatThrownBy(() -> ProtocolCommand.parse(new String[] {"--budget", "10steps"}))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--protocol");
+  }
+
+  /** With the real data: no validation case id appears in any training selection of the run. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ms-kd-btcv", "mskd-btcv", "unpaired-ct-mr", "cross-teaching"})
+  void validationCasesAreNotInTrainingData(String name) throws Exception {
+    Path data = Path.of("../../../shared/data").toAbsolutePath().normalize();
+    assumeTrue(Files.isDirectory(data), "no ../shared/data: case-level check skipped");
+    Protocol p = Protocols.define(name, BUDGET, 42, "1");
+    Set<String> validation = new HashSet<>();
+    for (DatasetCase c :
+        p.validation().select(DatasetFolder.open(data.resolve(p.validation().folder())).cases())) {
+      validation.add(c.id());
+    }
+    assertThat(validation).isNotEmpty();
+    for (DataUse d : p.data()) {
+      List<DatasetCase> cases = d.select(DatasetFolder.open(data.resolve(d.folder())).cases());
+      assertThat(cases).isNotEmpty();
+      for (DatasetCase c : cases) {
+        assertThat(validation)
+            .as(d.datasetId() + " trains on a validation case")
+            .doesNotContain(c.id());
+      }
+    }
+  }
+
+  private static List<Method> methods(String name) {
+    return Protocols.define(name, BUDGET, 42, "1").jobs().stream()
+        .map(j -> JobSpecParser.fromTree(j.spec(), null).method())
+        .toList();
+  }
+}
