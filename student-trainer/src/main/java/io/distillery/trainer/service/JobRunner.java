@@ -576,8 +576,9 @@ public class JobRunner {
         labelNames.put(String.valueOf(i), spec.classes().get(i));
       }
       if (teacher) {
-        String featureTap =
-            network.spec().depth() >= 2 ? "decoder." + (network.spec().depth() - 2) : null;
+        // No feature map declared: the exported ONNX model has the logits only, and the
+        // teacher-service refuses a manifest whose featureTap is not an output of that model.
+        String featureTap = null;
         String manifestKey = ObjectKeys.teacherManifest(spec.modelName(), spec.modelVersion());
         StoredObject manifest =
             store.put(
