@@ -48,8 +48,8 @@ public final class AbdominalPhantom {
   /**
    * Generates one phantom.
    *
-   * @throws IllegalStateException if an organ cannot be placed without touching another (not
-   *     observed with the default layout; a very coarse grid could cause it)
+   * @throws IllegalStateException if an organ has no voxel left that touches no other structure (a
+   *     grid too coarse or too small for the body)
    */
   public static Phantom generate(long seed, PhantomSpec spec) {
     return new Builder(seed, spec).build();
@@ -155,33 +155,56 @@ public final class AbdominalPhantom {
       }
     }
 
-    /** Draws the organ's shape until it touches nothing already placed, then marks its voxels. */
+    /**
+     * Draws the organ's shape until it touches nothing already placed, then marks its voxels. When
+     * no draw in {@link #MAX_ATTEMPTS} is free (coarse grids, where one voxel of fat between organs
+     * is 4 mm or more), the draw with the fewest touching voxels is kept and those voxels are left
+     * as fat, so that a one-voxel gap still separates the organs.
+     */
     private OrganShape place(Organ organ) {
+      Draw best = null;
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        OrganShape shape = draw(organ);
-        List<Integer> voxels = rasterise(shape);
-        if (voxels != null) {
-          for (int v : voxels) {
-            occupant[v] = (byte) (1 + organ.ordinal());
-          }
-          return shape;
+        Draw draw = rasterise(draw(organ));
+        if (draw.touching() == 0) {
+          return mark(organ, draw);
+        }
+        if (best == null || draw.touching() < best.touching()) {
+          best = draw;
         }
       }
-      throw new IllegalStateException(
-          "could not place "
-              + organ
-              + " without touching another structure in "
-              + MAX_ATTEMPTS
-              + " attempts (seed "
-              + seed
-              + ", grid "
-              + nx
-              + "x"
-              + ny
-              + "x"
-              + nz
-              + ")");
+      if (best.free().isEmpty()) {
+        throw new IllegalStateException(
+            "could not place "
+                + organ
+                + " without touching another structure in "
+                + MAX_ATTEMPTS
+                + " attempts (seed "
+                + seed
+                + ", grid "
+                + nx
+                + "x"
+                + ny
+                + "x"
+                + nz
+                + ")");
+      }
+      return mark(organ, best);
     }
+
+    private OrganShape mark(Organ organ, Draw draw) {
+      for (int v : draw.free()) {
+        occupant[v] = (byte) (1 + organ.ordinal());
+      }
+      return draw.shape();
+    }
+
+    /**
+     * One rasterised draw of a shape.
+     *
+     * @param free its voxels that neither are nor 26-touch an occupied voxel
+     * @param touching how many of its voxels do
+     */
+    private record Draw(OrganShape shape, List<Integer> free, int touching) {}
 
     /** One random draw of an organ's shape, positions scaled to this body's size. */
     private OrganShape draw(Organ organ) {
@@ -232,11 +255,8 @@ public final class AbdominalPhantom {
       return new double[] {c[0] + uniform(-6, 6), c[1] + uniform(-6, 6), c[2] + uniform(-6, 6)};
     }
 
-    /**
-     * The voxels of the shape inside the fat rim, or null when one of them is, or 26-touches, an
-     * occupied voxel.
-     */
-    private List<Integer> rasterise(OrganShape shape) {
+    /** The voxels of the shape inside the fat rim, split into free ones and touching ones. */
+    private Draw rasterise(OrganShape shape) {
       double[] b = shape.bounds();
       int i0 = Math.max(0, (int) Math.floor((b[0] - origin[0]) / s[0]));
       int i1 = Math.min(nx - 1, (int) Math.ceil((b[1] - origin[0]) / s[0]));
@@ -244,7 +264,8 @@ public final class AbdominalPhantom {
       int j1 = Math.min(ny - 1, (int) Math.ceil((b[3] - origin[1]) / s[1]));
       int k0 = Math.max(0, (int) Math.floor((b[4] - origin[2]) / s[2]));
       int k1 = Math.min(nz - 1, (int) Math.ceil((b[5] - origin[2]) / s[2]));
-      List<Integer> voxels = new ArrayList<>();
+      List<Integer> free = new ArrayList<>();
+      int touching = 0;
       for (int k = k0; k <= k1; k++) {
         for (int j = j0; j <= j1; j++) {
           for (int i = i0; i <= i1; i++) {
@@ -254,13 +275,14 @@ public final class AbdominalPhantom {
               continue;
             }
             if (touchesOccupied(i, j, k)) {
-              return null;
+              touching++;
+            } else {
+              free.add(i + nx * (j + ny * k));
             }
-            voxels.add(i + nx * (j + ny * k));
           }
         }
       }
-      return voxels;
+      return new Draw(shape, free, touching);
     }
 
     private boolean touchesOccupied(int i, int j, int k) {
