@@ -32,7 +32,19 @@ public record ServiceSpec(
   }
 
   /**
-   * The Distillery services as built by Maven: {@code java -Xmx512m -jar
+   * Heap of each service started by the launcher. The student-trainer holds its training set on the
+   * heap (30 phantoms at 4 mm with four teachers' soft labels take about 600 MiB); the others
+   * stream. Native (libtorch, ONNX Runtime) memory comes on top [our choice].
+   */
+  public static final Map<String, String> HEAP =
+      Map.of(
+          "ingest-service", "512m",
+          "teacher-service", "768m",
+          "student-trainer", "3g",
+          "inference-service", "768m");
+
+  /**
+   * The Distillery services as built by Maven: {@code java -Xmx<HEAP> -jar
    * <root>/<service>/target/quarkus-app/quarkus-run.jar}, each on a free port ({@code
    * QUARKUS_HTTP_PORT}) and with the stack's environment.
    *
@@ -48,7 +60,7 @@ public record ServiceSpec(
             "missing " + jar + ": build the services first (./mvnw -B -DskipTests install)");
       }
       List<String> command =
-          List.of(java, "-Xmx512m", "-Dai.djl.offline=true", "-jar", jar.toString());
+          List.of(java, "-Xmx" + HEAP.get(name), "-Dai.djl.offline=true", "-jar", jar.toString());
       specs.add(onFreePort(name, command, stackEnv));
     }
     return specs;

@@ -49,6 +49,7 @@ import io.distillery.trainer.training.SoftLabelMode;
 import io.distillery.trainer.training.Trainer;
 import io.distillery.trainer.training.TrainingException;
 import io.distillery.trainer.training.TrainingListener;
+import io.distillery.trainer.training.TrainingSetMemory;
 import io.distillery.trainer.training.TrainingSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -166,6 +167,7 @@ public class JobRunner {
         groups.add(new SampleGroup(e.getKey(), cases, labelledUnion(cases), set));
         normSet = Math.max(normSet, set);
       }
+      TrainingSetMemory.require(groups, Runtime.getRuntime().maxMemory());
       context.update(s -> s.withState(JobState.RUNNING, null), true);
       try (BatchSource source =
           new BatchSource(

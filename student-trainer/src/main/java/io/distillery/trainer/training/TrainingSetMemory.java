@@ -1,0 +1,55 @@
+package io.distillery.trainer.training;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The heap a job's training set needs, checked before training starts so that a set too large for
+ * the instance fails with the reason instead of an {@link OutOfMemoryError} in the loader.
+ *
+ * <p>The estimate counts the prepared cases (image, labels and soft labels, float per voxel) and
+ * the packed copy {@link BatchSource} builds from them (image and soft labels as channels of one
+ * array), plus a fixed margin for the service itself and the prefetched patches.
+ */
+public final class TrainingSetMemory {
+  /** Heap kept for the service, the event catalogue and prefetched patches [our choice]. */
+  static final long MARGIN_BYTES = 96L << 20;
+
+  private TrainingSetMemory() {}
+
+  /** Bytes of heap the groups need while training. */
+  public static long bytesNeeded(List<SampleGroup> groups) {
+    long bytes = MARGIN_BYTES;
+    for (SampleGroup group : groups) {
+      for (PreparedCase c : group.cases()) {
+        long voxels = c.voxels();
+        long channels = 1L + (c.softLabels() == null ? 0 : c.softChannels());
+        long prepared = voxels * channels * Float.BYTES + (c.labels() == null ? 0 : voxels * 2);
+        long packed = c.softLabels() == null ? 0 : voxels * channels * Float.BYTES;
+        bytes += prepared + packed;
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Refuses a training set larger than {@code maxHeapBytes}.
+   *
+   * @throws TrainingException naming the cases, the need and the limit
+   */
+  public static void require(List<SampleGroup> groups, long maxHeapBytes) {
+    long needed = bytesNeeded(groups);
+    if (needed > maxHeapBytes) {
+      int cases = groups.stream().mapToInt(g -> g.cases().size()).sum();
+      throw new TrainingException(
+          String.format(
+              Locale.ROOT,
+              "the training set (%d cases on the training grid) needs about %d MiB of heap and"
+                  + " this instance has %d MiB (-Xmx): give the student-trainer more memory, or"
+                  + " use fewer cases, a coarser spacing or fewer teachers",
+              cases,
+              needed >> 20,
+              maxHeapBytes >> 20));
+    }
+  }
+}
