@@ -200,6 +200,76 @@ class MsKdFeaturesTest {
   }
 
   @Test
+  void aJobStoppedAtItsCheckpointAndResumedEndsWithTheSameStudentAndAdaptors() {
+    Map<String, Double> hyper =
+        Map.of("temperature", 1.0, "featureWeight", 0.1, "partialLabelWeight", 1.0);
+    List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(knownCase()), new int[0], 0));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(5);
+      Objective straight =
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+      Trainer t1 = new Trainer(straight, manager, 1e-2f, 0.9, 0f);
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+        t1.run(source, 0, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
+      }
+      t1.close();
+
+      // The same job, stopped right after its checkpoint at step 2 (as a kill -9 would leave it).
+      Engine.getInstance().setRandomSeed(5);
+      Objective first =
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+      Trainer t2 = new Trainer(first, manager, 1e-2f, 0.9, 0f);
+      TrainingSnapshot[] checkpoint = new TrainingSnapshot[1];
+      TrainingListener stopping =
+          new TrainingListener() {
+            @Override
+            public void progress(
+                long step, int epoch, Map<String, Double> l, double stepSeconds, double wait) {}
+
+            @Override
+            public void checkpoint(TrainingSnapshot snapshot) {
+              checkpoint[0] = snapshot;
+            }
+
+            @Override
+            public boolean cancelled() {
+              return checkpoint[0] != null;
+            }
+          };
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+        assertThatThrownBy(() -> t2.run(source, 0, 4, 4, 1, 2, stopping))
+            .isInstanceOf(TrainingCancelledException.class);
+      }
+      t2.close();
+      assertThat(checkpoint[0].step()).isEqualTo(2);
+
+      Engine.getInstance().setRandomSeed(99);
+      Objective resumed =
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+      Trainer t3 = new Trainer(resumed, manager, 1e-2f, 0.9, 0f);
+      t3.restore(checkpoint[0]);
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, checkpoint[0].consumed())) {
+        t3.run(source, 2, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
+      }
+      t3.close();
+      List<Block> a = new ArrayList<>(straight.networks());
+      a.addAll(straight.auxiliaryBlocks());
+      List<Block> b = new ArrayList<>(resumed.networks());
+      b.addAll(resumed.auxiliaryBlocks());
+      List<float[]> expected = allWeights(a);
+      List<float[]> actual = allWeights(b);
+      assertThat(actual).hasSameSizeAs(expected);
+      for (int i = 0; i < expected.size(); i++) {
+        float[] e = expected.get(i);
+        float[] r = actual.get(i);
+        for (int j = 0; j < e.length; j++) {
+          assertThat(r[j]).as("parameter %d[%d]", i, j).isCloseTo(e[j], within(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
   void featureWeightIsValidatedAndZeroTurnsTheTermOff() {
     String spec =
         """
@@ -221,6 +291,16 @@ class MsKdFeaturesTest {
         UNet3d.builder().setOutChannels(3).optBaseWidth(4).optDepth(2).build();
     net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 2, 2, 2));
     return net;
+  }
+
+  private static List<float[]> allWeights(List<Block> blocks) {
+    List<float[]> out = new ArrayList<>();
+    for (Block b : blocks) {
+      for (Pair<String, Parameter> p : b.getParameters()) {
+        out.add(p.getValue().getArray().toFloatArray());
+      }
+    }
+    return out;
   }
 
   private static List<float[]> weights(List<Block> blocks) {
