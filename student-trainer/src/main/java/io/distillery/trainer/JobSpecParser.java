@@ -299,6 +299,12 @@ public final class JobSpecParser {
     if (hyper.containsKey("temperature") && !(hyper.get("temperature") > 0)) {
       errors.add("hyperParameters.temperature must be > 0");
     }
+    if (hyper.containsKey("featureWeight")
+        && !(hyper.get("featureWeight") >= 0 && Double.isFinite(hyper.get("featureWeight")))) {
+      errors.add(
+          "hyperParameters.featureWeight must be a finite number >= 0 (0 turns MS-KD's"
+              + " feature-wise term off)");
+    }
     double fg = hyper.get("foregroundFraction");
     if (fg < 0 || fg > 1) {
       errors.add("hyperParameters.foregroundFraction must be in [0, 1]");

@@ -10,6 +10,7 @@ import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.tensorcodec.FeatureEncoding;
 import io.distillery.tensorcodec.ProbabilityEncoding;
 import io.distillery.tensorcodec.TensorCodec;
 import io.distillery.volumeio.Affine;
@@ -132,6 +133,21 @@ final class SyntheticCatalog {
    * (class names, background first): 0.9 on the true organ, the rest spread.
    */
   void teacherOutputs(String teacherId, VolumeIngested volume, List<String> channels, int seed) {
+    teacherOutputs(teacherId, volume, channels, seed, 0);
+  }
+
+  /**
+   * Like {@link #teacherOutputs(String, VolumeIngested, List, int)}, plus a stored feature map of
+   * {@code featureChannels} channels (0: none) on the soft labels' grid (stride 1, fp16), as the
+   * teacher-service stores for a teacher that declares the tap {@code feature.decoder.0}: channel c
+   * is {@code (c + 1)·[organ] + x/SIZE}, so the maps differ between organs and along x.
+   */
+  void teacherOutputs(
+      String teacherId,
+      VolumeIngested volume,
+      List<String> channels,
+      int seed,
+      int featureChannels) {
     short[] truth = truth(seed);
     int n = truth.length;
     int c = channels.size();
@@ -151,19 +167,44 @@ final class SyntheticCatalog {
             probs, new long[] {c, SIZE, SIZE, SIZE}, ProbabilityEncoding.standard());
     String key = ObjectKeys.teacherSoftLabels(teacherId, "1", volume.volumeId());
     StoredObject stored = store.put(bucket, key, encoded, "application/octet-stream");
+    ObjectRef featureRef = null;
+    TeacherOutputsProduced.FeatureMap featureMap = null;
+    if (featureChannels > 0) {
+      float[] features = new float[featureChannels * n];
+      for (int ch = 0; ch < featureChannels; ch++) {
+        for (int i = 0; i < n; i++) {
+          features[ch * n + i] = (truth[i] != 0 ? ch + 1 : 0) + (i % SIZE) / (float) SIZE;
+        }
+      }
+      byte[] encodedFeatures =
+          TensorCodec.encodeFeatures(
+              features, new long[] {featureChannels, SIZE, SIZE, SIZE}, FeatureEncoding.float16());
+      String featureKey = ObjectKeys.teacherFeatures(teacherId, "1", volume.volumeId());
+      StoredObject f = store.put(bucket, featureKey, encodedFeatures, "application/octet-stream");
+      featureRef =
+          new ObjectRef(bucket, featureKey, f.sha256(), f.size(), "application/octet-stream");
+      featureMap =
+          new TeacherOutputsProduced.FeatureMap(
+              "feature.decoder.0",
+              featureChannels,
+              1,
+              List.of(SIZE, SIZE, SIZE),
+              List.of(3.0, 3.0, 3.0),
+              "feat-f16/1");
+    }
     send(
         new TeacherOutputsProduced(
             volume.volumeId(),
             teacherId,
             "1",
             new ObjectRef(bucket, key, stored.sha256(), stored.size(), "application/octet-stream"),
-            null,
+            featureRef,
             List.of(SIZE, SIZE, SIZE),
             List.of(3.0, 3.0, 3.0),
             channels,
             "prob-u8/1",
             Instant.now(),
-            null));
+            featureMap));
   }
 
   void send(DistilleryEvent event) {

@@ -62,7 +62,7 @@ class TeacherManifestExportTest {
                     spec,
                     files,
                     new IntensityNormalization("ct-window", -125, 275, 75, 200),
-                    "decoder.2"));
+                    "feature.decoder.2"));
     assertThat(m.get("schemaVersion").asInt()).isEqualTo(1);
     assertThat(m.get("teacherId").asText()).isEqualTo("liver-teacher");
     assertThat(m.get("version").asText()).isEqualTo("7");
@@ -78,7 +78,7 @@ class TeacherManifestExportTest {
     assertThat(m.get("normalisation").get("std").asDouble()).isEqualTo(200);
     assertThat(m.get("outputClasses").toString()).isEqualTo("[\"background\",\"liver\"]");
     assertThat(m.get("storedChannels").isNull()).isTrue();
-    assertThat(m.get("featureTap").asText()).isEqualTo("decoder.2");
+    assertThat(m.get("featureTap").asText()).isEqualTo("feature.decoder.2");
     assertThat(m.get("temperature").asDouble()).isEqualTo(1.0);
   }
 }

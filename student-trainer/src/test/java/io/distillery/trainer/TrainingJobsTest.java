@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import ai.djl.ndarray.NDManager;
+import ai.onnx.proto.OnnxMl;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.ObjectRef;
 import io.distillery.contracts.Topics;
@@ -77,10 +78,15 @@ class TrainingJobsTest {
       VolumeIngested liver = data.volume("syn-liver", "train", 10 + s, "CT", Map.of("1", "liver"));
       data.teacherOutputs("liver-teacher", liver, List.of("background", "liver"), 10 + s);
       data.teacherOutputs("spleen-teacher", liver, List.of("background", "spleen"), 10 + s);
+      // Teachers that also stored feature maps (3 and 2 channels) for MS-KD's feature-wise term.
+      data.teacherOutputs("liver-teacher-f", liver, List.of("background", "liver"), 10 + s, 3);
+      data.teacherOutputs("spleen-teacher-f", liver, List.of("background", "spleen"), 10 + s, 2);
       VolumeIngested spleen =
           data.volume("syn-spleen", "train", 20 + s, "CT", Map.of("1", "spleen"));
       data.teacherOutputs("liver-teacher", spleen, List.of("background", "liver"), 20 + s);
       data.teacherOutputs("spleen-teacher", spleen, List.of("background", "spleen"), 20 + s);
+      data.teacherOutputs("liver-teacher-f", spleen, List.of("background", "liver"), 20 + s, 3);
+      data.teacherOutputs("spleen-teacher-f", spleen, List.of("background", "spleen"), 20 + s, 2);
       VolumeIngested unlabelled = data.volume("syn-pool", "unlabelled", 30 + s, "CT", Map.of());
       data.teacherOutputs("ct-teacher-1", unlabelled, all, 30 + s);
       data.teacherOutputs("ct-teacher-2", unlabelled, all, 30 + s);
@@ -139,6 +145,15 @@ class TrainingJobsTest {
             + "\"teachers\": [\"liver-teacher\", \"spleen-teacher@1\"],"
             + lite
             + "}");
+    // ms-kd with stored teacher feature maps: logit-wise + feature-wise terms
+    submit(
+        "{\"jobId\": \"d-mskd-feat\", \"kind\": \"distill\", \"method\": \"ms-kd\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"syn-liver\"}, {\"id\": \"syn-spleen\"}],"
+            + "\"teachers\": [\"liver-teacher-f\", \"spleen-teacher-f\"],"
+            + lite
+            + "}");
     submit(
         "{\"jobId\": \"d-mskd\", \"kind\": \"distill\", \"method\": \"mskd\", "
             + classes
@@ -172,7 +187,8 @@ class TrainingJobsTest {
             new TrainingRequested(
                 "c-online", "co-train", "cross-teaching-online", spec, "test", Instant.now()));
 
-    for (String job : List.of("d-kd", "d-mskd-feng", "d-mskd", "d-ct-off", "c-online")) {
+    for (String job :
+        List.of("d-kd", "d-mskd-feng", "d-mskd-feat", "d-mskd", "d-ct-off", "c-online")) {
       awaitSucceeded(job);
     }
 
@@ -186,6 +202,14 @@ class TrainingJobsTest {
     assertThat(teachers).containsKeys("t-multi", "t-liver");
     assertThat(teachers.get("t-liver").outputClasses()).containsEntry("1", "liver").hasSize(2);
     assertLoads(teachers.get("t-multi").files(), "onnx");
+    // Trainer-published teachers declare their last decoder stage, an output of their ONNX model.
+    assertThat(teachers.get("t-multi").featureTap()).isEqualTo("feature.decoder.0");
+    ObjectRef onnx = teachers.get("t-multi").files().get("onnx");
+    try (InputStream in = store.get(onnx.bucket(), onnx.key(), true)) {
+      assertThat(OnnxMl.ModelProto.parseFrom(in).getGraph().getOutputList())
+          .extracting(OnnxMl.ValueInfoProto::getName)
+          .containsExactly("logits", "feature.decoder.0");
+    }
 
     Map<String, StudentModelPublished> students = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
@@ -193,8 +217,10 @@ class TrainingJobsTest {
           codec.decode(headers(r), r.value(), StudentModelPublished.class).event();
       students.put(e.jobId(), e);
     }
-    assertThat(students).containsKeys("d-kd", "d-mskd-feng", "d-mskd", "d-ct-off", "c-online");
+    assertThat(students)
+        .containsKeys("d-kd", "d-mskd-feng", "d-mskd-feat", "d-mskd", "d-ct-off", "c-online");
     assertThat(students.get("d-mskd-feng").method()).isEqualTo("ms-kd");
+    assertThat(students.get("d-mskd-feat").method()).isEqualTo("ms-kd");
     assertThat(students.get("d-kd").metrics())
         .containsKeys("dice/liver", "dice/spleen", "hd95/liver");
     for (StudentModelPublished s : students.values()) {
@@ -216,6 +242,17 @@ class TrainingJobsTest {
               assertThat(p.losses()).containsKeys("kd", "partial", "total");
               assertThat(p.dataWaitFraction()).isBetween(0.0, 1.0);
               assertThat(p.etaSeconds()).isNotNull();
+            });
+    // ms-kd: teachers without feature maps give the logit-wise term only; with them, both terms.
+    assertThat(lossesOf("d-mskd-feng"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).containsKey("logit").doesNotContainKey("feature"));
+    assertThat(lossesOf("d-mskd-feat"))
+        .isNotEmpty()
+        .allSatisfy(
+            l -> {
+              assertThat(l).containsKeys("logit", "feature", "total");
+              assertThat(l.get("feature")).isFinite().isGreaterThanOrEqualTo(0.0);
             });
     given()
         .get("/api/v1/jobs/d-kd")
@@ -315,6 +352,15 @@ class TrainingJobsTest {
                                           .value()))
                               .contains("classes is required");
                         }));
+  }
+
+  /** The loss components of every progress report of {@code jobId} that carries losses. */
+  private List<Map<String, Double>> lossesOf(String jobId) {
+    return probe.readAll(Topics.TRAINING_PROGRESSED).stream()
+        .map(r -> codec.decode(headers(r), r.value(), TrainingProgressed.class).event())
+        .filter(p -> p.jobId().equals(jobId) && p.losses() != null && !p.losses().isEmpty())
+        .map(TrainingProgressed::losses)
+        .toList();
   }
 
   private String submit(String json) {

@@ -112,6 +112,8 @@ public class JobRunner {
               t.setDaemon(true);
               return t;
             });
+    int[] featureChannels = featureChannels(spec, index, teacherVersions, manifest);
+    boolean withFeatures = featureChannels.length > 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       // Volumes stream in while the networks are built and the checkpoint is read.
       Map<String, List<Future<PreparedCase>>> pending = new LinkedHashMap<>();
@@ -129,12 +131,14 @@ public class JobRunner {
                       ? List.of()
                       : outputs(spec, index, teacherVersions, id);
               SoftLabelMode m = validation ? SoftLabelMode.NONE : mode;
-              futures.add(io.submit(() -> loader.load(v, outputs, m)));
+              boolean f = withFeatures && !validation;
+              futures.add(io.submit(() -> loader.load(v, outputs, m, f)));
             }
             pending.put(group, futures);
           });
       Engine.getInstance().setRandomSeed((int) spec.seed());
-      Objective objective = buildObjective(spec, manager, teacherVersions, manifest);
+      Objective objective =
+          buildObjective(spec, manager, teacherVersions, manifest, featureChannels);
       Trainer trainer =
           new Trainer(
               objective,
@@ -377,11 +381,81 @@ public class JobRunner {
         .toArray();
   }
 
+  /**
+   * ms-kd: the channel count of each teacher's stored feature map (teachers in job order) when
+   * MS-KD's feature-wise term is on: {@code featureWeight} > 0, the student has a decoder stage and
+   * every teacher output of every training volume describes a feature map (of one channel count per
+   * teacher). Otherwise empty, and the job logs why it trains the logit-wise term only.
+   */
+  int[] featureChannels(
+      JobSpec spec,
+      DataIndex index,
+      Map<String, String> teacherVersions,
+      Map<String, List<String>> manifest) {
+    if (spec.method() != Method.MS_KD) {
+      return new int[0];
+    }
+    String off = "job %s: ms-kd trains the logit-wise term only (%s)";
+    if (!(spec.hyper("featureWeight") > 0)) {
+      LOG.infof(off, spec.jobId(), "featureWeight is 0");
+      return new int[0];
+    }
+    if (spec.network().depth() < 2) {
+      LOG.infof(off, spec.jobId(), "the student has no decoder stage to tap (depth 1)");
+      return new int[0];
+    }
+    int[] channels = new int[teacherVersions.size()];
+    int k = 0;
+    for (Map.Entry<String, String> t : teacherVersions.entrySet()) {
+      for (Map.Entry<String, List<String>> group : manifest.entrySet()) {
+        if (group.getKey().startsWith("validation")) {
+          continue;
+        }
+        for (String volumeId : group.getValue()) {
+          TeacherOutputsProduced o = index.output(t.getKey(), t.getValue(), volumeId).orElse(null);
+          if (o == null || o.features() == null || o.featureMap() == null) {
+            LOG.infof(
+                off,
+                spec.jobId(),
+                "teacher "
+                    + t.getKey()
+                    + "@"
+                    + t.getValue()
+                    + " stored no feature map for "
+                    + volumeId);
+            return new int[0];
+          }
+          int c = o.featureMap().channels();
+          if (channels[k] != 0 && channels[k] != c) {
+            throw new TrainingException(
+                "teacher "
+                    + t.getKey()
+                    + "@"
+                    + t.getValue()
+                    + " stored feature maps of "
+                    + channels[k]
+                    + " and "
+                    + c
+                    + " channels");
+          }
+          channels[k] = c;
+        }
+      }
+      k++;
+    }
+    LOG.infof(
+        "job %s: ms-kd trains the logit-wise and feature-wise terms (featureWeight %s, teacher"
+            + " feature channels %s)",
+        spec.jobId(), spec.hyper("featureWeight"), java.util.Arrays.toString(channels));
+    return channels;
+  }
+
   private Objective buildObjective(
       JobSpec spec,
       NDManager manager,
       Map<String, String> teacherVersions,
-      Map<String, List<String>> manifest) {
+      Map<String, List<String>> manifest,
+      int[] featureChannels) {
     int classes = spec.classes().size();
     int batch = spec.budget().batchSize();
     int trainGroups =
@@ -390,7 +464,15 @@ public class JobRunner {
       case SUPERVISED ->
           Objectives.supervised(
               init(manager, network(spec.network(), classes, 1, null)), batch, trainGroups);
-      case KD, MS_KD, CROSS_TEACHING_OFFLINE ->
+      case MS_KD ->
+          Objectives.msKd(
+              init(manager, network(spec.network(), classes, 1, null)),
+              batch,
+              trainGroups,
+              spec::hyper,
+              manager,
+              featureChannels);
+      case KD, CROSS_TEACHING_OFFLINE ->
           Objectives.storedSoftLabels(
               init(manager, network(spec.network(), classes, 1, null)),
               spec.method(),
@@ -552,8 +634,12 @@ public class JobRunner {
       Checkpoint.save(network, card, dir);
       Map<String, Path> files = new LinkedHashMap<>();
       files.put("params", dir.resolve(Checkpoint.PARAMS_FILE));
+      String tap = teacher ? teacherFeatureTap(network) : null;
       if (modalities.size() == 1) {
-        files.put("onnx", OnnxExporter.export(network, 0, dir.resolve("model.onnx")));
+        files.put(
+            "onnx",
+            OnnxExporter.export(
+                network, 0, tap == null ? List.of() : List.of(tap), dir.resolve("model.onnx")));
       } else {
         for (int i = 0; i < modalities.size(); i++) {
           String m = modalities.get(i);
@@ -578,9 +664,9 @@ public class JobRunner {
         labelNames.put(String.valueOf(i), spec.classes().get(i));
       }
       if (teacher) {
-        // No feature map declared: the exported ONNX model has the logits only, and the
-        // teacher-service refuses a manifest whose featureTap is not an output of that model.
-        String featureTap = null;
+        // The declared tap is the ONNX output's name (feature.<tap>): the teacher-service refuses
+        // a manifest whose featureTap is not an output of its model.
+        String featureTap = tap == null ? null : OnnxExporter.featureOutput(tap);
         String manifestKey = ObjectKeys.teacherManifest(spec.modelName(), spec.modelVersion());
         StoredObject manifest =
             store.put(
@@ -622,6 +708,26 @@ public class JobRunner {
       throw new UncheckedIOException("cannot export the model of job " + spec.jobId(), e);
     }
     return keys;
+  }
+
+  /**
+   * The feature map a trainer-published teacher declares for MS-KD's feature-wise term: its last
+   * decoder stage before the head, {@code decoder.<depth−2>} (stride 1) [our choice]. It is the
+   * deepest map at the soft labels' own grid, which is what the teacher-service can stitch over
+   * sliding windows (it refuses coarser outputs) and what the student taps at the same layer, so no
+   * resampling is needed between teacher and student; a coarser tap would store fewer voxels but
+   * cannot be produced by the teacher-service. Exported as the ONNX output {@code
+   * feature.decoder.<depth−2>}. Null for depth 1 (no decoder stage): the teacher then declares no
+   * feature map.
+   */
+  static String teacherFeatureTap(SegmentationNetwork network) {
+    if (network.spec().depth() < 2) {
+      return null;
+    }
+    String name = "decoder." + (network.spec().depth() - 2);
+    return network.featureTaps().stream().anyMatch(t -> t.name().equals(name) && t.stride() == 1)
+        ? name
+        : null;
   }
 
   private static ObjectRef ref(StoredObject o, String type) {

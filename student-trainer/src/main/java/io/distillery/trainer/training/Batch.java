@@ -10,16 +10,24 @@ import java.util.List;
 
 /**
  * Patches of one step as tensors in a step manager: image {@code N×1×D×H×W}, soft labels {@code
- * N×S×D×H×W} (or null) and the per-sample label maps and groups, for losses that need them.
+ * N×S×D×H×W} (or null), teacher feature maps {@code N×C_k×D×H×W} per teacher (or null) and the
+ * per-sample label maps and groups, for losses that need them.
  *
  * @param image network input
  * @param softLabels teacher probabilities carried as extra patch channels, or null
+ * @param teacherFeatures teacher k's feature map cropped like the image (patch channels after the
+ *     soft labels), teachers in job order; null when the patches carry none
  * @param labels label maps {@code D×H×W} (job class indices) per sample
  * @param groups group index per sample
  * @param size patch D, H, W
  */
 public record Batch(
-    NDArray image, NDArray softLabels, List<short[]> labels, int[] groups, int[] size) {
+    NDArray image,
+    NDArray softLabels,
+    List<NDArray> teacherFeatures,
+    List<short[]> labels,
+    int[] groups,
+    int[] size) {
 
   /** Takes {@code count} patches, sample b from group {@code groupOf[b]}. */
   public static Batch take(NDManager manager, BatchSource source, int[] groupOf) {
@@ -31,19 +39,32 @@ public record Batch(
     int[] size = first.size();
     int voxels = size[0] * size[1] * size[2];
     int channels = first.channels();
+    int softChannels = source.softChannels(groupOf[0]);
+    int[] featureChannels = source.featureChannels(groupOf[0]);
     int n = patches.size();
     float[] image = new float[n * voxels];
-    float[] soft = channels > 1 ? new float[n * (channels - 1) * voxels] : null;
+    float[] soft = softChannels > 0 ? new float[n * softChannels * voxels] : null;
+    float[][] features = new float[featureChannels.length][];
+    for (int k = 0; k < features.length; k++) {
+      features[k] = new float[n * featureChannels[k] * voxels];
+    }
     List<short[]> labels = new ArrayList<>();
     for (int b = 0; b < n; b++) {
       Patch p = patches.get(b);
-      if (p.channels() != channels) {
+      if (p.channels() != channels
+          || source.softChannels(groupOf[b]) != softChannels
+          || !java.util.Arrays.equals(source.featureChannels(groupOf[b]), featureChannels)) {
         throw new TrainingException("patches of one batch differ in channels");
       }
       System.arraycopy(p.image(), 0, image, b * voxels, voxels);
       if (soft != null) {
-        System.arraycopy(
-            p.image(), voxels, soft, b * (channels - 1) * voxels, (channels - 1) * voxels);
+        System.arraycopy(p.image(), voxels, soft, b * softChannels * voxels, softChannels * voxels);
+      }
+      int at = (1 + softChannels) * voxels;
+      for (int k = 0; k < features.length; k++) {
+        int length = featureChannels[k] * voxels;
+        System.arraycopy(p.image(), at, features[k], b * length, length);
+        at += length;
       }
       labels.add(p.labels());
     }
@@ -51,8 +72,17 @@ public record Batch(
     NDArray softArray =
         soft == null
             ? null
-            : manager.create(soft, new Shape(n, channels - 1, size[0], size[1], size[2]));
-    return new Batch(imageArray, softArray, labels, groupOf.clone(), size);
+            : manager.create(soft, new Shape(n, softChannels, size[0], size[1], size[2]));
+    List<NDArray> featureArrays = null;
+    if (features.length > 0) {
+      featureArrays = new ArrayList<>();
+      for (int k = 0; k < features.length; k++) {
+        featureArrays.add(
+            manager.create(
+                features[k], new Shape(n, featureChannels[k], size[0], size[1], size[2])));
+      }
+    }
+    return new Batch(imageArray, softArray, featureArrays, labels, groupOf.clone(), size);
   }
 
   /** Label maps {@code N×D×H×W} (int32) of samples {@code [from, to)}. */

@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * Patches for training steps, one deterministic stream per {@link SampleGroup}, each produced on a
  * background thread ({@link PrefetchingSampler}) so that sampling overlaps the step's compute. Soft
- * labels travel as extra image channels (channel 0 the image, 1.. the probabilities), so crops,
- * flips and padding apply to both identically; intensity augmentation is therefore off when soft
- * labels are present.
+ * labels travel as extra image channels (channel 0 the image, 1..S the probabilities, then the
+ * teacher feature maps of MS-KD's feature-wise term, already on the training grid), so crops, flips
+ * and padding apply to all of them identically and every patch's feature crop is the one of its
+ * image crop; intensity augmentation is therefore off when soft labels are present.
  *
  * <p>Resumable: the stream of group g is a {@link PatchSampler} seeded with {@code seed + 7919·g};
  * a resumed job replays the number of patches each group had delivered. Time spent waiting in
@@ -23,6 +24,8 @@ public final class BatchSource implements AutoCloseable {
   private static final int PREFETCH = 4;
 
   private final List<SampleGroup> groups;
+  private final int[] softChannels;
+  private final int[][] featureChannels;
   private final List<PrefetchingSampler> samplers = new ArrayList<>();
   private final long[] consumed;
   private long waitNanos;
@@ -42,8 +45,21 @@ public final class BatchSource implements AutoCloseable {
       long[] alreadyConsumed) {
     this.groups = List.copyOf(groups);
     this.consumed = new long[groups.size()];
+    this.softChannels = new int[groups.size()];
+    this.featureChannels = new int[groups.size()][];
     for (int g = 0; g < groups.size(); g++) {
       SampleGroup group = groups.get(g);
+      PreparedCase first = group.cases().get(0);
+      softChannels[g] = first.softLabels() == null ? 0 : first.softChannels();
+      featureChannels[g] = first.teacherFeatures() == null ? new int[0] : first.featureChannels();
+      for (PreparedCase c : group.cases()) {
+        int soft = c.softLabels() == null ? 0 : c.softChannels();
+        int[] features = c.teacherFeatures() == null ? new int[0] : c.featureChannels();
+        if (soft != softChannels[g] || !java.util.Arrays.equals(features, featureChannels[g])) {
+          throw new TrainingException(
+              "cases of group " + group.name() + " differ in soft-label or feature channels");
+        }
+      }
       boolean soft = group.cases().get(0).softLabels() != null;
       // Flips only with soft labels (intensity changes would corrupt them) [our choice].
       Augmentation augmentation =
@@ -67,10 +83,30 @@ public final class BatchSource implements AutoCloseable {
     if (c.softLabels() == null) {
       return new TrainingCase(c.image(), 1, c.labels(), c.shape());
     }
-    float[] packed = new float[(1 + c.softChannels()) * c.voxels()];
+    int features = c.featureChannelCount();
+    int channels = 1 + c.softChannels() + features;
+    float[] packed = new float[Math.multiplyExact(channels, c.voxels())];
     System.arraycopy(c.image(), 0, packed, 0, c.voxels());
     System.arraycopy(c.softLabels(), 0, packed, c.voxels(), c.softLabels().length);
-    return new TrainingCase(packed, 1 + c.softChannels(), c.labels(), c.shape());
+    if (features > 0) {
+      System.arraycopy(
+          c.teacherFeatures(),
+          0,
+          packed,
+          (1 + c.softChannels()) * c.voxels(),
+          c.teacherFeatures().length);
+    }
+    return new TrainingCase(packed, channels, c.labels(), c.shape());
+  }
+
+  /** Soft-label channels S of group {@code g}'s patches (0: none). */
+  public int softChannels(int g) {
+    return softChannels[g];
+  }
+
+  /** Channels of each teacher feature map in group {@code g}'s patches (empty: none). */
+  public int[] featureChannels(int g) {
+    return featureChannels[g].clone();
   }
 
   /** The groups, in stream order. */

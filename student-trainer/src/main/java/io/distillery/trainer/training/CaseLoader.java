@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads one volume (canonical image, label, stored teacher probabilities) from the object store and
- * prepares it at the job's spacing: image trilinear, labels nearest, probabilities trilinear; CT
+ * Reads one volume (canonical image, label, stored teacher probabilities and, for MS-KD's
+ * feature-wise term, stored teacher feature maps) from the object store and prepares it at the
+ * job's spacing: image trilinear, labels nearest, probabilities and feature maps trilinear; CT
  * clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
  * card's {@code PreprocessingSpec}). Every read verifies the stored SHA-256. Thread-safe.
  */
@@ -56,6 +57,19 @@ public final class CaseLoader {
   /** Loads and prepares one volume with its teacher outputs arranged per {@code mode}. */
   public PreparedCase load(
       VolumeIngested volume, List<TeacherOutputsProduced> outputs, SoftLabelMode mode) {
+    return load(volume, outputs, mode, false);
+  }
+
+  /**
+   * Like {@link #load(VolumeIngested, List, SoftLabelMode)}; with {@code features} also the stored
+   * feature map of every output (each must have one), brought onto the training grid exactly like
+   * the soft labels (see {@link #onTrainingGrid}) and concatenated in output order.
+   */
+  public PreparedCase load(
+      VolumeIngested volume,
+      List<TeacherOutputsProduced> outputs,
+      SoftLabelMode mode,
+      boolean features) {
     Parser<Volume> volumeParser = reader::readVolume;
     Volume original = Orientation.canonical(read(volume.image(), volumeParser));
     Volume image = Resampler.toSpacing(original, spacingXyz);
@@ -91,6 +105,24 @@ public final class CaseLoader {
       softChannels = mode == SoftLabelMode.ALL_CLASSES ? classes.size() : classes.size() - 1;
       soft = softLabels(volume, outputs, mode, original.grid(), grid, softChannels);
     }
+    float[] featureData = null;
+    int[] featureChannels = new int[0];
+    if (features) {
+      featureChannels = new int[outputs.size()];
+      float[][] maps = new float[outputs.size()][];
+      int total = 0;
+      for (int k = 0; k < outputs.size(); k++) {
+        maps[k] = features(volume, outputs.get(k), original.grid(), grid);
+        featureChannels[k] = maps[k].length / grid.size();
+        total += maps[k].length;
+      }
+      featureData = new float[total];
+      int at = 0;
+      for (float[] map : maps) {
+        System.arraycopy(map, 0, featureData, at, map.length);
+        at += map.length;
+      }
+    }
     int[] labelledArray = labelled.stream().mapToInt(Integer::intValue).sorted().toArray();
     double[] spacingDhw = {grid.spacing()[2], grid.spacing()[1], grid.spacing()[0]};
     return new PreparedCase(
@@ -101,8 +133,84 @@ public final class CaseLoader {
         labelledArray,
         soft,
         softChannels,
+        featureData,
+        featureChannels,
         shape,
         spacingDhw);
+  }
+
+  /** One output's stored feature map ({@code C×D×H×W}) on the training grid. */
+  private float[] features(
+      VolumeIngested volume, TeacherOutputsProduced output, Grid originalGrid, Grid target) {
+    TeacherOutputsProduced.FeatureMap map = output.featureMap();
+    if (output.features() == null || map == null) {
+      throw new TrainingException(
+          "teacher "
+              + output.teacherId()
+              + "@"
+              + output.teacherVersion()
+              + " stored no feature map for "
+              + volume.volumeId());
+    }
+    Parser<DecodedTensor> codec = TensorCodec::decode;
+    DecodedTensor decoded = read(output.features(), codec);
+    long[] s = decoded.shape();
+    List<Integer> xyz = map.shape();
+    if (s.length != 4
+        || s[0] != map.channels()
+        || xyz == null
+        || xyz.size() != 3
+        || s[1] != xyz.get(2)
+        || s[2] != xyz.get(1)
+        || s[3] != xyz.get(0)) {
+      throw new TrainingException(
+          "feature map of "
+              + output.teacherId()
+              + " for "
+              + volume.volumeId()
+              + " has shape "
+              + java.util.Arrays.toString(s)
+              + " but its description says "
+              + map.channels()
+              + " channels on "
+              + xyz);
+    }
+    return onTrainingGrid(
+        decoded.data(),
+        (int) s[0],
+        new int[] {(int) s[1], (int) s[2], (int) s[3]},
+        originalGrid,
+        target);
+  }
+
+  /**
+   * Brings {@code channels} stored maps {@code C×d×h×w} onto the training grid {@code target}, the
+   * same way for soft labels and feature maps so that both stay voxel-aligned with the image: a map
+   * on the canonical image's own grid is resampled through the world coordinates ({@link
+   * Resampler#toGrid}); any other map (the teacher's spacing, or a feature map on that grid divided
+   * by its stride) covers the same field of view and is resized to the training shape with
+   * half-pixel centres ({@link TrilinearResize}).
+   */
+  static float[] onTrainingGrid(
+      float[] data, int channels, int[] fromDhw, Grid originalGrid, Grid target) {
+    int fromVoxels = fromDhw[0] * fromDhw[1] * fromDhw[2];
+    int voxels = target.size();
+    boolean onOriginalGrid =
+        fromDhw[0] == originalGrid.nz()
+            && fromDhw[1] == originalGrid.ny()
+            && fromDhw[2] == originalGrid.nx();
+    float[] out = new float[channels * voxels];
+    for (int ch = 0; ch < channels; ch++) {
+      float[] channel = new float[fromVoxels];
+      System.arraycopy(data, ch * fromVoxels, channel, 0, fromVoxels);
+      float[] resampled =
+          onOriginalGrid
+              ? Resampler.toGrid(Volume.of(originalGrid, channel), target).data()
+              : TrilinearResize.resize(
+                  channel, 1, fromDhw, new int[] {target.nz(), target.ny(), target.nx()});
+      System.arraycopy(resampled, 0, out, ch * voxels, voxels);
+    }
+    return out;
   }
 
   private Volume normalise(Volume image, String modality) {
@@ -147,10 +255,6 @@ public final class CaseLoader {
       }
       int[] from = {(int) s[1], (int) s[2], (int) s[3]};
       int fromVoxels = from[0] * from[1] * from[2];
-      boolean onOriginalGrid =
-          from[0] == originalGrid.nz()
-              && from[1] == originalGrid.ny()
-              && from[2] == originalGrid.nx();
       List<String> names = output.channels();
       if (mode == SoftLabelMode.ALL_CLASSES && !names.containsAll(classes)) {
         throw new TrainingException(
@@ -169,15 +273,7 @@ public final class CaseLoader {
         }
         float[] channel = new float[fromVoxels];
         System.arraycopy(decoded.data(), ch * fromVoxels, channel, 0, fromVoxels);
-        float[] resampled;
-        if (onOriginalGrid) {
-          resampled = Resampler.toGrid(Volume.of(originalGrid, channel), target).data();
-        } else {
-          // Stored on another grid over the same field of view: resize to the training shape.
-          resampled =
-              TrilinearResize.resize(
-                  channel, 1, from, new int[] {target.nz(), target.ny(), target.nx()});
-        }
+        float[] resampled = onTrainingGrid(channel, 1, from, originalGrid, target);
         for (int i = 0; i < voxels; i++) {
           soft[slot * voxels + i] += resampled[i];
         }

@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * The trainer's view of the catalogue: every ingested volume and every stored teacher output, as
  * read from the event topics (later events for the same key replace earlier ones). Immutable
- * snapshot.
+ * snapshot. An output keeps its whole event: the soft labels and, when the teacher declared a
+ * feature tap, the feature map's reference ({@code features}) and description ({@code featureMap}:
+ * tap, channels, stride, grid), which ms-kd's feature-wise term reads.
  */
 public final class DataIndex {
   private final Map<String, VolumeIngested> volumes = new LinkedHashMap<>();

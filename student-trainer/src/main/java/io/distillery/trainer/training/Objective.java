@@ -1,6 +1,7 @@
 package io.distillery.trainer.training;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import io.distillery.segml.distillation.LossTerms;
 import io.distillery.segml.networks.SegmentationNetwork;
 import java.util.List;
@@ -14,6 +15,14 @@ public interface Objective {
 
   /** The trained networks; index 0 is the one published. */
   List<SegmentationNetwork> networks();
+
+  /**
+   * Further trained blocks that are not published (MS-KD's feature adaptors): optimised with the
+   * networks and checkpointed after them, so a resumed job continues with the same adaptors.
+   */
+  default List<Block> auxiliaryBlocks() {
+    return List.of();
+  }
 
   /** The step's loss; called inside a gradient collector. */
   LossTerms compute(NDManager manager, BatchSource source, long step, double epoch);

@@ -1,5 +1,6 @@
 package io.distillery.trainer.training;
 
+import ai.djl.ndarray.NDManager;
 import io.distillery.segml.distillation.CrossTeachingLoss;
 import io.distillery.segml.distillation.MskdLoss;
 import io.distillery.segml.distillation.UnpairedCtMrLoss;
@@ -23,7 +24,23 @@ public final class Objectives {
       int batchSize,
       int groups,
       ToDoubleFunction<String> hyper) {
-    return new StoredSoftLabelObjective(network, method, batchSize, groups, hyper);
+    return new StoredSoftLabelObjective(
+        network, method, batchSize, groups, hyper, null, new int[0]);
+  }
+
+  /**
+   * ms-kd with MS-KD's feature-wise term: one trainable adaptor per teacher, initialised in {@code
+   * manager}, to {@code teacherFeatureChannels[k]} channels (empty: logit-wise term only).
+   */
+  public static Objective msKd(
+      SegmentationNetwork network,
+      int batchSize,
+      int groups,
+      ToDoubleFunction<String> hyper,
+      NDManager manager,
+      int[] teacherFeatureChannels) {
+    return new StoredSoftLabelObjective(
+        network, Method.MS_KD, batchSize, groups, hyper, manager, teacherFeatureChannels);
   }
 
   /** MSKD with an online (frozen) teacher. */

@@ -11,6 +11,10 @@ package io.distillery.trainer.training;
  * @param labelledClasses job class indices this volume's label annotates (empty: unlabelled)
  * @param softLabels teacher probabilities {@code S×D×H×W} aligned to the job's needs, or null
  * @param softChannels S
+ * @param teacherFeatures stored teacher feature maps {@code F×D×H×W} on the same grid as {@code
+ *     image} (MS-KD's feature-wise term), teachers in job order, or null
+ * @param featureChannels channels of each teacher's map in {@code teacherFeatures} (sum F), or an
+ *     empty array
  * @param shape D, H, W
  * @param spacingDhwMm spacing in D, H, W order (z, y, x), mm
  */
@@ -22,8 +26,40 @@ public record PreparedCase(
     int[] labelledClasses,
     float[] softLabels,
     int softChannels,
+    float[] teacherFeatures,
+    int[] featureChannels,
     int[] shape,
     double[] spacingDhwMm) {
+
+  /** A case without teacher feature maps. */
+  public PreparedCase(
+      String volumeId,
+      String modality,
+      float[] image,
+      short[] labels,
+      int[] labelledClasses,
+      float[] softLabels,
+      int softChannels,
+      int[] shape,
+      double[] spacingDhwMm) {
+    this(
+        volumeId,
+        modality,
+        image,
+        labels,
+        labelledClasses,
+        softLabels,
+        softChannels,
+        null,
+        new int[0],
+        shape,
+        spacingDhwMm);
+  }
+
+  /** Total feature channels F (0 without feature maps). */
+  public int featureChannelCount() {
+    return teacherFeatures == null ? 0 : java.util.Arrays.stream(featureChannels).sum();
+  }
 
   /** Voxels per channel. */
   public int voxels() {

@@ -1,30 +1,54 @@
 package io.distillery.trainer.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
 import io.distillery.segml.distillation.CrossTeachingLoss;
 import io.distillery.segml.distillation.LossTerms;
 import io.distillery.segml.distillation.MsKdLoss;
 import io.distillery.segml.distillation.RampUp;
+import io.distillery.segml.losses.FeatureAdaptor;
 import io.distillery.segml.losses.KdLoss;
+import io.distillery.segml.networks.FeatureTap;
+import io.distillery.segml.networks.NetworkOutput;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.ops.ScalarOps;
 import io.distillery.trainer.Method;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Distillation from stored teacher probabilities (carried as extra patch channels):
+ * Distillation from stored teacher outputs (carried as extra patch channels):
  *
  * <ul>
  *   <li>{@code kd}: vanilla KD (Hinton 2015) against one teacher's soft labels (all classes);
- *   <li>{@code ms-kd}: MS-KD logit-wise term (Feng et al., arXiv 2108.02559) against K single-organ
- *       teachers' foreground probabilities; the feature-wise term is not used (the trainer does not
- *       read stored teacher features yet);
+ *   <li>{@code ms-kd}: MS-KD (Feng et al., arXiv 2108.02559; methods.md §1) against K single-organ
+ *       teachers: the logit-wise term on their foreground probabilities ("logit") and, when every
+ *       teacher stored a feature map and {@code featureWeight} > 0, the feature-wise term
+ *       ("feature", weight λ_f = {@code featureWeight}): the student's feature map at its tap
+ *       {@code decoder.<depth−2>} (the last decoder stage before the head, full resolution) goes
+ *       through one trainable 1×1×1 {@link FeatureAdaptor} per teacher to that teacher's channel
+ *       count and is compared with the teacher's stored map (cropped like the image) over {@code
+ *       O_k ∪ B}. Without feature maps the objective is the logit-wise term only;
  *   <li>{@code cross-teaching-offline}: the student's unlabelled terms of Choi (FLARE 2022) against
  *       the averaged soft labels of the two teachers.
  * </ul>
  *
  * Each adds the supervised / partial-label loss on samples that carry labels.
+ *
+ * <p>Resolution [our choice]: the stored teacher maps are brought to the training grid with the
+ * soft labels (stride 1 relative to the patch); when the student's tap is coarser (stride s > 1),
+ * the teacher maps are average-pooled by s (non-overlapping s³ windows) to the student's resolution
+ * and the regions are subsampled by nearest neighbour ({@link
+ * io.distillery.segml.losses.MsKdFeatureLoss}). The adaptors are trained with the student (Adam,
+ * same learning rate), checkpointed after it ({@link #auxiliaryBlocks()}) and not published.
  */
 final class StoredSoftLabelObjective implements Objective {
   private final SegmentationNetwork network;
@@ -37,13 +61,27 @@ final class StoredSoftLabelObjective implements Objective {
   private final float partialWeight;
   private final MsKdLoss msKd;
   private final CrossTeachingLoss crossTeaching;
+  private final FeatureTap studentTap;
+  private final List<FeatureAdaptor> adaptors;
 
+  /**
+   * @param network the student (initialised)
+   * @param method kd, ms-kd or cross-teaching-offline
+   * @param batchSize samples per step
+   * @param groups training groups
+   * @param hyper the job's hyper-parameters
+   * @param manager where the MS-KD adaptors are initialised (the job's manager)
+   * @param teacherFeatureChannels ms-kd: channel count of each teacher's stored feature map,
+   *     teachers in job order; empty when the feature-wise term is off
+   */
   StoredSoftLabelObjective(
       SegmentationNetwork network,
       Method method,
       int batchSize,
       int groups,
-      java.util.function.ToDoubleFunction<String> hyper) {
+      ToDoubleFunction<String> hyper,
+      NDManager manager,
+      int[] teacherFeatureChannels) {
     this.network = network;
     this.method = method;
     this.supervised = new SupervisedTerms(network.outChannels());
@@ -68,6 +106,44 @@ final class StoredSoftLabelObjective implements Objective {
                 temperature,
                 new RampUp(hyper.applyAsDouble("rampUpEpochs")))
             : null;
+    if (method == Method.MS_KD && teacherFeatureChannels.length > 0) {
+      this.studentTap = featureTap(network);
+      List<FeatureAdaptor> list = new ArrayList<>();
+      for (int channels : teacherFeatureChannels) {
+        FeatureAdaptor adaptor = new FeatureAdaptor(studentTap.channels(), channels);
+        adaptor.initialize(manager, DataType.FLOAT32, adaptor.exampleInputShape());
+        list.add(adaptor);
+      }
+      this.adaptors = List.copyOf(list);
+    } else {
+      this.studentTap = null;
+      this.adaptors = List.of();
+    }
+  }
+
+  /**
+   * The student's tap for MS-KD's feature-wise term: {@code decoder.<depth−2>}, the last decoder
+   * stage before the head, at full resolution like the teachers' declared maps [our choice].
+   *
+   * @throws TrainingException when the network has no decoder stage (depth 1)
+   */
+  static FeatureTap featureTap(SegmentationNetwork network) {
+    String name = "decoder." + (network.spec().depth() - 2);
+    return network.featureTaps().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new TrainingException(
+                    "ms-kd's feature-wise term needs a student with a decoder stage (depth >= 2); "
+                        + network.spec()
+                        + " has taps "
+                        + network.featureTaps()));
+  }
+
+  /** Whether the feature-wise term is part of the loss. */
+  boolean usesFeatures() {
+    return !adaptors.isEmpty();
   }
 
   @Override
@@ -76,9 +152,17 @@ final class StoredSoftLabelObjective implements Objective {
   }
 
   @Override
+  public List<Block> auxiliaryBlocks() {
+    return List.copyOf(adaptors);
+  }
+
+  @Override
   public LossTerms compute(NDManager manager, BatchSource source, long step, double epoch) {
     Batch batch =
         Batch.take(manager, source, Forward.roundRobin(step, batchSize, Forward.all(groups)));
+    if (method == Method.MS_KD && usesFeatures()) {
+      return withFeatures(manager, batch, source);
+    }
     NDArray logits = Forward.logits(manager, network, batch.image(), 0);
     NDArray soft = batch.softLabels();
     LossTerms terms =
@@ -91,6 +175,45 @@ final class StoredSoftLabelObjective implements Objective {
               crossTeaching.unlabelledFromSoftLabels(logits, soft, epoch);
           default -> throw new IllegalStateException("not a stored-soft-label method: " + method);
         };
+    return withPartial(manager, logits, batch, source, terms);
+  }
+
+  /** MS-KD with the logit-wise and feature-wise terms. */
+  private LossTerms withFeatures(NDManager manager, Batch batch, BatchSource source) {
+    List<NDArray> teacherFeatures = batch.teacherFeatures();
+    if (teacherFeatures == null || teacherFeatures.size() != adaptors.size()) {
+      throw new TrainingException(
+          "ms-kd trains with "
+              + adaptors.size()
+              + " teacher feature maps but the batch carries "
+              + (teacherFeatures == null ? 0 : teacherFeatures.size()));
+    }
+    NetworkOutput out =
+        Forward.output(manager, network, batch.image(), 0, Set.of(studentTap.name()));
+    NDArray logits = out.logits();
+    NDArray student = out.feature(studentTap.name());
+    ParameterStore ps = new ParameterStore(manager, false);
+    List<NDArray> adapted = new ArrayList<>();
+    List<NDArray> teachers = new ArrayList<>();
+    for (int k = 0; k < adaptors.size(); k++) {
+      adapted.add(adaptors.get(k).forward(ps, new NDList(student), true).singletonOrThrow());
+      teachers.add(toStride(teacherFeatures.get(k).stopGradient(), studentTap.stride()));
+    }
+    LossTerms terms = msKd.compute(logits, batch.softLabels(), adapted, teachers);
+    return withPartial(manager, logits, batch, source, terms);
+  }
+
+  /** Average-pools a (detached) teacher map by {@code stride} to a coarser student tap. */
+  static NDArray toStride(NDArray teacher, int stride) {
+    if (stride == 1) {
+      return teacher;
+    }
+    Shape window = new Shape(stride, stride, stride);
+    return Pool.avgPool3d(teacher, window, window, new Shape(0, 0, 0), false, true);
+  }
+
+  private LossTerms withPartial(
+      NDManager manager, NDArray logits, Batch batch, BatchSource source, LossTerms terms) {
     NDArray sup = supervised.compute(manager, logits, batch, source);
     return sup == null ? terms : terms.plus("partial", partialWeight, sup);
   }

@@ -2,11 +2,11 @@ package io.distillery.trainer.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import io.distillery.segml.distillation.LossTerms;
-import io.distillery.segml.networks.SegmentationNetwork;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -49,12 +49,19 @@ public final class Trainer {
     this.manager = manager;
     this.learningRate = learningRate;
     this.polyPower = polyPower;
-    this.optimizer = new AdamOptimizer(parameters(objective.networks()), manager, weightDecay);
+    this.optimizer = new AdamOptimizer(parameters(trainedBlocks(objective)), manager, weightDecay);
   }
 
-  private static List<Parameter> parameters(List<SegmentationNetwork> networks) {
+  /** The networks, then the auxiliary blocks: what is optimised and checkpointed, in order. */
+  private static List<Block> trainedBlocks(Objective objective) {
+    List<Block> out = new ArrayList<>(objective.networks());
+    out.addAll(objective.auxiliaryBlocks());
+    return out;
+  }
+
+  private static List<Parameter> parameters(List<Block> blocks) {
     List<Parameter> out = new ArrayList<>();
-    for (SegmentationNetwork net : networks) {
+    for (Block net : blocks) {
       for (Pair<String, Parameter> p : net.getParameters()) {
         if (p.getValue().requiresGradient()) {
           out.add(p.getValue());
@@ -66,12 +73,12 @@ public final class Trainer {
 
   /** Restores weights and optimiser state from a snapshot. */
   public void restore(TrainingSnapshot snapshot) {
-    List<SegmentationNetwork> networks = objective.networks();
+    List<Block> networks = trainedBlocks(objective);
     if (snapshot.networkParams().size() != networks.size()) {
       throw new TrainingException(
           "checkpoint holds "
               + snapshot.networkParams().size()
-              + " networks, the job trains "
+              + " networks/adaptors, the job trains "
               + networks.size());
     }
     for (int i = 0; i < networks.size(); i++) {
@@ -83,7 +90,7 @@ public final class Trainer {
       }
     }
     // Loaded arrays are new tensors: gradients must be attached again.
-    for (SegmentationNetwork net : networks) {
+    for (Block net : networks) {
       for (Pair<String, Parameter> p : net.getParameters()) {
         if (p.getValue().requiresGradient()) {
           p.getValue().getArray().setRequiresGradient(true);
@@ -96,7 +103,7 @@ public final class Trainer {
   /** The current snapshot. */
   public TrainingSnapshot snapshot(long step, long[] consumed) {
     List<byte[]> params = new ArrayList<>();
-    for (SegmentationNetwork net : objective.networks()) {
+    for (Block net : trainedBlocks(objective)) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         net.saveParameters(out);

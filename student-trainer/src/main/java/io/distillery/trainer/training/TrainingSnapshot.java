@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param step optimiser steps completed
  * @param consumed patches delivered per group
- * @param networkParams DJL {@code .params} of each network
+ * @param networkParams DJL {@code .params} of each network, then of each auxiliary block (MS-KD
+ *     adaptors)
  * @param optimizerState {@link AdamOptimizer#encodeState()}
  */
 public record TrainingSnapshot(

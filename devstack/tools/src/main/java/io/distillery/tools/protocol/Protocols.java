@@ -150,25 +150,33 @@ public final class Protocols {
             true,
             "(a) partial-label baseline, no teachers"));
 
-    // (c) MS-KD logit-wise from the four teachers' stored soft labels, pool included.
-    ObjectNode msKd =
-        common(
-            jobId("ms-kd-btcv", run, "ms-kd"),
-            "distill",
-            "ms-kd",
-            "mskdbtcv-ms-kd-student",
+    // (c) MS-KD logit-wise from the four teachers' stored soft labels, pool included
+    // (featureWeight 0 switches the feature-wise term off); (d) the same plus the feature-wise
+    // term on the feature maps the teacher-service stores for the trainer's teachers.
+    jobs.add(
+        msKdStudent(
             run,
+            "ms-kd",
+            0.0,
+            "(c) MS-KD logit-wise",
+            classes,
+            organSets,
+            pool,
+            teacherRefs,
             budget,
-            seed);
-    classes(msKd, classes);
-    selections(msKd, "datasets", organSets);
-    selections(msKd, "unlabelled", List.of(pool));
-    ArrayNode refs = msKd.putArray("teachers");
-    teacherRefs.forEach(refs::add);
-    // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
-    // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
-    network(msKd, "network", "UNet3d", 4, 3);
-    jobs.add(new Job("ms-kd", Role.STUDENT, msKd, true, "(c) MS-KD logit-wise"));
+            seed));
+    jobs.add(
+        msKdStudent(
+            run,
+            "ms-kd-feature",
+            0.1,
+            "(d) MS-KD logit + feature (featureWeight 0.1)",
+            classes,
+            organSets,
+            pool,
+            teacherRefs,
+            budget,
+            seed));
 
     return new Protocol(
         "ms-kd-btcv",
@@ -182,10 +190,40 @@ public final class Protocols {
         List.of(
             "(b) vanilla KD from the four teachers: the trainer's kd method takes exactly one"
                 + " teacher whose stored soft labels cover all job classes; single-organ teachers"
-                + " have two classes each, so there is no valid kd spec for this arm",
-            "(d) MS-KD logit + feature: the trainer's ms-kd does not read stored teacher features"
-                + " yet (featureWeight is accepted but unused, student-trainer/README.md), so this"
-                + " arm would be identical to (c)"));
+                + " have two classes each, so there is no valid kd spec for this arm"));
+  }
+
+  /** An ms-kd student of the ms-kd-btcv protocol; {@code featureWeight} 0 is logit-wise only. */
+  private static Job msKdStudent(
+      String run,
+      String key,
+      double featureWeight,
+      String arm,
+      List<String> classes,
+      List<DataUse> organSets,
+      DataUse pool,
+      List<String> teacherRefs,
+      Budget budget,
+      long seed) {
+    ObjectNode msKd =
+        common(
+            jobId("ms-kd-btcv", run, key),
+            "distill",
+            "ms-kd",
+            "mskdbtcv-" + key + "-student",
+            run,
+            budget,
+            seed);
+    classes(msKd, classes);
+    selections(msKd, "datasets", organSets);
+    selections(msKd, "unlabelled", List.of(pool));
+    ArrayNode refs = msKd.putArray("teachers");
+    teacherRefs.forEach(refs::add);
+    // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
+    // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
+    network(msKd, "network", "UNet3d", 4, 3);
+    msKd.putObject("hyperParameters").put("featureWeight", featureWeight);
+    return new Job(key, Role.STUDENT, msKd, true, arm);
   }
 
   static Protocol mskdBtcv(Budget budget, long seed, String run) {

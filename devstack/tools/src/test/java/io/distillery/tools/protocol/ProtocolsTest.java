@@ -81,6 +81,7 @@ class ProtocolsTest {
             Method.SUPERVISED,
             Method.SUPERVISED,
             Method.SUPERVISED,
+            Method.MS_KD,
             Method.MS_KD);
     assertThat(methods("mskd-btcv"))
         .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.MSKD);
@@ -139,6 +140,18 @@ class ProtocolsTest {
             .doesNotContain(c.id());
       }
     }
+  }
+
+  @Test
+  void msKdArmsDifferOnlyInTheFeatureWeight() {
+    var jobs = Protocols.define("ms-kd-btcv", BUDGET, 42, "1").jobs();
+    var logit = JobSpecParser.fromTree(jobs.get(jobs.size() - 2).spec(), null);
+    var feature = JobSpecParser.fromTree(jobs.get(jobs.size() - 1).spec(), null);
+    assertThat(logit.hyper("featureWeight")).isZero();
+    assertThat(feature.hyper("featureWeight")).isEqualTo(0.1);
+    assertThat(feature.teachers()).isEqualTo(logit.teachers());
+    assertThat(feature.datasets()).isEqualTo(logit.datasets());
+    assertThat(jobs.get(jobs.size() - 1).arm()).startsWith("(d)");
   }
 
   private static List<Method> methods(String name) {

@@ -72,14 +72,15 @@ public final class FeatureAdaptor extends AbstractBlock {
     NDArray b = store.getValue(bias, features.getDevice(), training);
     NDArray flat = features.reshape(s.get(0), studentChannels, -1);
     NDArray mapped = w.matMul(flat).add(b.reshape(teacherChannels, 1));
-    long[] out = s.getShape();
+    // Shape.getShape() is the input's own array: copy it, or the input's shape changes too.
+    long[] out = s.getShape().clone();
     out[1] = teacherChannels;
     return new NDList(mapped.reshape(new Shape(out)));
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    long[] out = inputShapes[0].getShape();
+    long[] out = inputShapes[0].getShape().clone();
     out[1] = teacherChannels;
     return new Shape[] {new Shape(out)};
   }

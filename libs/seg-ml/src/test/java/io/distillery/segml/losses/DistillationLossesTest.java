@@ -182,6 +182,8 @@ class DistillationLossesTest {
         collector.backward(out.sum());
       }
       assertThat(out.getShape()).isEqualTo(new Shape(1, 1, 1, 2, 2));
+      // The input keeps its shape (one student map feeds one adaptor per MS-KD teacher).
+      assertThat(features.getShape()).isEqualTo(new Shape(1, 2, 1, 2, 2));
       assertThat(out.toFloatArray()).containsExactly(1.5f, 3.5f, 5.5f, 7.5f);
       // d Σ out / d w = Σ over voxels of each input channel; d / d b = voxel count.
       assertThat(adaptor.getParameters().get("weight").getArray().getGradient().toFloatArray())
