@@ -40,7 +40,7 @@ public record ServiceSpec(
       Map.of(
           "ingest-service", "512m",
           "teacher-service", "768m",
-          "student-trainer", "3g",
+          "student-trainer", "6g",
           "inference-service", "768m");
 
   /**

@@ -385,7 +385,8 @@ public class JobRunner {
    * ms-kd: the channel count of each teacher's stored feature map (teachers in job order) when
    * MS-KD's feature-wise term is on: {@code featureWeight} > 0, the student has a decoder stage and
    * every teacher output of every training volume describes a feature map (of one channel count per
-   * teacher). Otherwise empty, and the job logs why it trains the logit-wise term only.
+   * teacher), and the maps fit in this instance's heap on the training grid ({@link
+   * TrainingSetMemory}). Otherwise empty, and the job logs why it trains the logit-wise term only.
    */
   int[] featureChannels(
       JobSpec spec,
@@ -405,6 +406,8 @@ public class JobRunner {
       return new int[0];
     }
     int[] channels = new int[teacherVersions.size()];
+    long featureBytes = 0;
+    long baseBytes = 0;
     int k = 0;
     for (Map.Entry<String, String> t : teacherVersions.entrySet()) {
       for (Map.Entry<String, List<String>> group : manifest.entrySet()) {
@@ -439,15 +442,44 @@ public class JobRunner {
                     + " channels");
           }
           channels[k] = c;
+          long voxels = trainingVoxels(o.shape(), o.spacing(), spec.budget().spacingMm());
+          featureBytes += TrainingSetMemory.bytesFor(voxels, c);
+          if (k == 0) {
+            baseBytes += TrainingSetMemory.bytesFor(voxels, 1 + teacherVersions.size());
+          }
         }
       }
       k++;
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (baseBytes + featureBytes + TrainingSetMemory.MARGIN_BYTES > heap) {
+      LOG.infof(
+          off,
+          spec.jobId(),
+          String.format(
+              java.util.Locale.ROOT,
+              "the teachers' feature maps need about %d MiB of heap on the training grid on top of"
+                  + " %d MiB for images and soft labels, and this instance has %d MiB (-Xmx)",
+              featureBytes >> 20,
+              baseBytes >> 20,
+              heap >> 20));
+      return new int[0];
     }
     LOG.infof(
         "job %s: ms-kd trains the logit-wise and feature-wise terms (featureWeight %s, teacher"
             + " feature channels %s)",
         spec.jobId(), spec.hyper("featureWeight"), java.util.Arrays.toString(channels));
     return channels;
+  }
+
+  /** Voxels of a stored grid ({@code shape}, {@code spacing} x, y, z) at the training spacing. */
+  private static long trainingVoxels(
+      List<Integer> shape, List<Double> spacing, double[] trainingSpacingXyz) {
+    long voxels = 1;
+    for (int a = 0; a < 3; a++) {
+      voxels *= Math.max(1, Math.round(shape.get(a) * spacing.get(a) / trainingSpacingXyz[a]));
+    }
+    return voxels;
   }
 
   private Objective buildObjective(

@@ -7,15 +7,23 @@ import java.util.Locale;
  * The heap a job's training set needs, checked before training starts so that a set too large for
  * the instance fails with the reason instead of an {@link OutOfMemoryError} in the loader.
  *
- * <p>The estimate counts the prepared cases (image, labels and soft labels, float per voxel) and
- * the packed copy {@link BatchSource} builds from them (image and soft labels as channels of one
- * array), plus a fixed margin for the service itself and the prefetched patches.
+ * <p>The estimate counts the prepared cases (image, labels, soft labels and teacher feature maps,
+ * float per voxel) and the packed copy {@link BatchSource} builds from them (all of them as
+ * channels of one array), plus a fixed margin for the service itself and the prefetched patches.
  */
 public final class TrainingSetMemory {
   /** Heap kept for the service, the event catalogue and prefetched patches [our choice]. */
-  static final long MARGIN_BYTES = 96L << 20;
+  public static final long MARGIN_BYTES = 96L << 20;
 
   private TrainingSetMemory() {}
+
+  /**
+   * Bytes of heap {@code volumes} cases of {@code voxels} training-grid voxels each with {@code
+   * channels} float channels take, prepared and packed: the estimate made before loading.
+   */
+  public static long bytesFor(long voxels, long channels) {
+    return 2 * voxels * channels * Float.BYTES;
+  }
 
   /** Bytes of heap the groups need while training. */
   public static long bytesNeeded(List<SampleGroup> groups) {
@@ -23,7 +31,8 @@ public final class TrainingSetMemory {
     for (SampleGroup group : groups) {
       for (PreparedCase c : group.cases()) {
         long voxels = c.voxels();
-        long channels = 1L + (c.softLabels() == null ? 0 : c.softChannels());
+        long channels =
+            1L + (c.softLabels() == null ? 0 : c.softChannels()) + c.featureChannelCount();
         long prepared = voxels * channels * Float.BYTES + (c.labels() == null ? 0 : voxels * 2);
         long packed = c.softLabels() == null ? 0 : voxels * channels * Float.BYTES;
         bytes += prepared + packed;
