@@ -61,9 +61,23 @@ public record ServiceSpec(
       }
       List<String> command =
           List.of(java, "-Xmx" + HEAP.get(name), "-Dai.djl.offline=true", "-jar", jar.toString());
-      specs.add(onFreePort(name, command, stackEnv));
+      specs.add(onFreePort(name, command, withPassiveOpenMp(stackEnv)));
     }
     return specs;
+  }
+
+  /**
+   * {@code OMP_WAIT_POLICY=PASSIVE} unless the caller's environment sets it: the services run on
+   * one machine, each with its own libtorch OpenMP pool, and spinning idle workers of one service
+   * take the cores another needs (the trainer and the teacher-service work at the same time during
+   * a demo) [our choice].
+   */
+  static Map<String, String> withPassiveOpenMp(Map<String, String> stackEnv) {
+    Map<String, String> env = new LinkedHashMap<>(stackEnv);
+    if (System.getenv("OMP_WAIT_POLICY") == null) {
+      env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    }
+    return env;
   }
 
   /**

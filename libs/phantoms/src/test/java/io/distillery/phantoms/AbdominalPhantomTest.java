@@ -134,7 +134,7 @@ class AbdominalPhantomTest {
    */
   @Test
   void aCrowdedLayoutStillPlacesEveryOrganSeparatedByFat() {
-    Phantom p = AbdominalPhantom.generate(4004, PhantomSpec.defaults());
+    Phantom p = AbdominalPhantom.generate(4004, SPEC);
     for (Organ o : Organ.values()) {
       assertThat(volumeMl(p, o)).as(o.labelName()).isGreaterThan(10);
     }
