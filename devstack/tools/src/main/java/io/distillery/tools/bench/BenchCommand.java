@@ -9,10 +9,10 @@ import io.distillery.segml.engine.EngineThreads;
 import io.distillery.segpipeline.ModelOpener;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.tools.Command;
-import io.distillery.tools.LocalStackState;
 import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.eval.ModelSource;
+import io.distillery.tools.stack.StackInfo;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.dataset.DatasetCase;
 import io.distillery.volumeio.dataset.DatasetFolder;
@@ -60,9 +60,9 @@ public final class BenchCommand implements Command {
 
   private final Path root;
 
-  /** Against the stack under {@link LocalStackState#root()}. */
+  /** Against the stack under {@link StackInfo#root()}. */
   public BenchCommand() {
-    this(LocalStackState.root());
+    this(StackInfo.root());
   }
 
   /**

@@ -4,6 +4,7 @@ import io.distillery.tools.Command;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
+import io.distillery.tools.stack.StackInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class DemoCommand implements Command {
     boolean keepRunning = false;
     String shared = System.getProperty("distillery.shared.data");
     Path data = shared == null ? null : Path.of(shared);
-    Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Path root = StackInfo.root();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> preset = DemoPreset.QUICK;

@@ -7,9 +7,9 @@ import io.distillery.segpipeline.SegmentationModel;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.segpipeline.TensorRtCache;
 import io.distillery.tools.Command;
-import io.distillery.tools.LocalStackState;
 import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
+import io.distillery.tools.stack.StackInfo;
 import io.distillery.volumeio.dataset.DatasetFolder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,9 +48,9 @@ public final class EvalCommand implements Command {
 
   private final Path root;
 
-  /** Against the stack under {@link LocalStackState#root()}. */
+  /** Against the stack under {@link StackInfo#root()}. */
   public EvalCommand() {
-    this(LocalStackState.root());
+    this(StackInfo.root());
   }
 
   /**

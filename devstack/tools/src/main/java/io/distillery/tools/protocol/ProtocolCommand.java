@@ -3,6 +3,7 @@ package io.distillery.tools.protocol;
 import io.distillery.tools.Command;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.stack.Stack;
+import io.distillery.tools.stack.StackInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class ProtocolCommand implements Command {
     long seed = 42;
     String shared = System.getProperty("distillery.shared.data");
     Path data = shared == null ? null : Path.of(shared);
-    Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Path root = StackInfo.root();
     Duration waitLimit = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
