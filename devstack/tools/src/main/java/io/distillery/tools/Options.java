@@ -41,10 +41,7 @@ public final class Options {
         o.values.put(name, "true");
       } else if (valued.contains(name)) {
         if (inline == null) {
-          if (i + 1 >= args.length) {
-            throw new UsageException("--" + name + " needs a value");
-          }
-          inline = args[++i];
+          inline = value(args, ++i, "--" + name);
         }
         o.values.put(name, inline);
       } else {
@@ -52,6 +49,20 @@ public final class Options {
       }
     }
     return o;
+  }
+
+  /**
+   * {@code args[i]}, the value of {@code option} (for commands that read their arguments one by
+   * one).
+   *
+   * @throws UsageException saying that {@code option} needs a value when there is no {@code
+   *     args[i]}
+   */
+  public static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
   }
 
   /** The value of {@code --name}, if given. */

@@ -1,6 +1,7 @@
 package io.distillery.tools.demo;
 
 import io.distillery.tools.Command;
+import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
@@ -67,15 +68,16 @@ public final class DemoCommand implements Command {
         case "--quick" -> preset = DemoPreset.QUICK;
         case "--synthetic" -> synthetic = true;
         case "--keep-running" -> keepRunning = true;
-        case "--data" -> data = Path.of(value(args, ++i, "--data"));
+        case "--data" -> data = Path.of(Options.value(args, ++i, "--data"));
         case "--preset" -> {
           try {
-            preset = DemoPreset.named(value(args, ++i, "--preset"));
+            preset = DemoPreset.named(Options.value(args, ++i, "--preset"));
           } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
           }
         }
-        case "--root" -> root = Path.of(value(args, ++i, "--root")).toAbsolutePath().normalize();
+        case "--root" ->
+            root = Path.of(Options.value(args, ++i, "--root")).toAbsolutePath().normalize();
         default -> throw new UsageException("unknown option '" + args[i] + "'");
       }
     }
@@ -92,13 +94,6 @@ public final class DemoCommand implements Command {
       }
     }
     return false;
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args[i];
   }
 
   @Override
