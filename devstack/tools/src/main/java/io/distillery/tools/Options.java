@@ -1,5 +1,7 @@
 package io.distillery.tools;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +41,7 @@ public final class Options {
         o.values.put(name, "true");
       } else if (valued.contains(name)) {
         if (inline == null) {
-          if (i + 1 >= args.length) {
-            throw new UsageException("--" + name + " needs a value");
-          }
-          inline = args[++i];
+          inline = value(args, ++i, "--" + name);
         }
         o.values.put(name, inline);
       } else {
@@ -50,6 +49,20 @@ public final class Options {
       }
     }
     return o;
+  }
+
+  /**
+   * {@code args[i]}, the value of {@code option} (for commands that read their arguments one by
+   * one).
+   *
+   * @throws UsageException saying that {@code option} needs a value when there is no {@code
+   *     args[i]}
+   */
+  public static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
   }
 
   /** The value of {@code --name}, if given. */
@@ -60,6 +73,36 @@ public final class Options {
   /** The value of a required {@code --name}. */
   public String require(String name) {
     return get(name).orElseThrow(() -> new UsageException("--" + name + " is required"));
+  }
+
+  /** The value of {@code --name} as a path, if given. */
+  public Optional<Path> path(String name) {
+    return get(name).map(Path::of);
+  }
+
+  /**
+   * The value of {@code --name} as an existing directory, if given.
+   *
+   * @throws UsageException when the value is not a directory
+   */
+  public Optional<Path> directory(String name) {
+    return path(name).map(p -> directory(name, p));
+  }
+
+  /**
+   * The value of a required {@code --name} as an existing directory.
+   *
+   * @throws UsageException when the option is missing or its value is not a directory
+   */
+  public Path requireDirectory(String name) {
+    return directory(name, Path.of(require(name)));
+  }
+
+  private static Path directory(String name, Path path) {
+    if (!Files.isDirectory(path)) {
+      throw new UsageException("--" + name + " " + path + " is not a directory");
+    }
+    return path;
   }
 
   /** Whether {@code --name} was given. */

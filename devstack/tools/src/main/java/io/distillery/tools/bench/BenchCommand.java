@@ -9,10 +9,12 @@ import io.distillery.segml.engine.EngineThreads;
 import io.distillery.segpipeline.ModelOpener;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.tools.Command;
-import io.distillery.tools.LocalStackState;
 import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
+import io.distillery.tools.WorkDirectory;
+import io.distillery.tools.eval.EngineOptions;
 import io.distillery.tools.eval.ModelSource;
+import io.distillery.tools.stack.StackInfo;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.dataset.DatasetCase;
 import io.distillery.volumeio.dataset.DatasetFolder;
@@ -24,12 +26,10 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code bench [--out DIR]}: one run of the platform's speed figures, each with its ratio — student
@@ -60,9 +60,9 @@ public final class BenchCommand implements Command {
 
   private final Path root;
 
-  /** Against the stack under {@link LocalStackState#root()}. */
+  /** Against the stack under {@link StackInfo#root()}. */
   public BenchCommand() {
-    this(LocalStackState.root());
+    this(StackInfo.root());
   }
 
   /**
@@ -84,31 +84,22 @@ public final class BenchCommand implements Command {
         throw new UsageException("--only: unknown section '" + s + "'; sections are " + SECTIONS);
       }
     }
-    int threads = o.intValue("threads", Integer.parseInt(ModelOpener.DEFAULT_THREADS), 1);
-    int windowsPerBatch =
-        o.intValue(
-            "windows-per-batch",
-            Integer.parseInt(SegmentationPipeline.DEFAULT_WINDOWS_PER_BATCH),
-            1);
+    EngineOptions engine = EngineOptions.of(o);
     int cases = o.intValue("cases", 2, 1);
     int reps = o.intValue("reps", 1, 1);
     int niftiReps = o.intValue("nifti-reps", 3, 1);
     int events = o.intValue("events", 300, 10);
     long seed = o.intValue("seed", 42, 0);
-    Path outDir = o.get("out").map(Path::of).orElse(null);
-    Path data = o.get("data").map(Path::of).orElse(null);
-    if (data != null && !Files.isDirectory(data)) {
-      throw new UsageException("--data " + data + " is not a directory");
-    }
-    EngineThreads.configure(threads);
+    Path outDir = o.path("out").orElse(null);
+    Path data = o.directory("data").orElse(null);
+    EngineThreads.configure(engine.threads());
 
     String date = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
     out.printf(
         "distillery bench, %s, %d cpus, %d engine threads%n",
-        date, Runtime.getRuntime().availableProcessors(), threads);
+        date, Runtime.getRuntime().availableProcessors(), engine.threads());
     List<BenchSection> sections = new ArrayList<>();
-    Path work = Files.createTempDirectory("distillery-bench-");
-    try {
+    try (WorkDirectory work = WorkDirectory.create("distillery-bench-")) {
       List<ModelBench.Case> inputs = null;
       LabelVolume labels = null;
       String labelSource = null;
@@ -169,7 +160,8 @@ public final class BenchCommand implements Command {
           }
         }
         sections.addAll(
-            new ModelBench(threads, windowsPerBatch, reps, out).run(student, teachers, inputs));
+            new ModelBench(engine.threads(), engine.windowsPerBatch(), reps, out)
+                .run(student, teachers, inputs));
         print(out, sections.get(sections.size() - 2));
         print(out, sections.get(sections.size() - 1));
       }
@@ -187,17 +179,15 @@ public final class BenchCommand implements Command {
       }
       if (only.contains("stack")) {
         out.println("upload → TeacherOutputsProduced ...");
-        sections.add(print(out, StackBench.measure(root, System.currentTimeMillis(), work)));
+        sections.add(print(out, StackBench.measure(root, System.currentTimeMillis(), work.path())));
       }
-    } finally {
-      deleteTree(work);
     }
     if (outDir != null) {
       Files.createDirectories(outDir);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("date", date);
       json.put("cpus", Runtime.getRuntime().availableProcessors());
-      json.put("threads", threads);
+      json.put("threads", engine.threads());
       json.put("command", "bench " + String.join(" ", args));
       Map<String, Object> bySection = new LinkedHashMap<>();
       for (BenchSection s : sections) {
@@ -211,7 +201,10 @@ public final class BenchCommand implements Command {
       md.append(
           String.format(
               "`./distillery bench %s`, %s, %d cpus, %d engine threads.%n%n",
-              String.join(" ", args), date, Runtime.getRuntime().availableProcessors(), threads));
+              String.join(" ", args),
+              date,
+              Runtime.getRuntime().availableProcessors(),
+              engine.threads()));
       sections.forEach(s -> md.append(s.markdown()));
       Files.writeString(outDir.resolve("bench.md"), md);
       out.println("written: " + outDir.resolve("bench.json") + ", bench.md");
@@ -222,14 +215,6 @@ public final class BenchCommand implements Command {
     out.println();
     out.print(s.markdown());
     return s;
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   @Override

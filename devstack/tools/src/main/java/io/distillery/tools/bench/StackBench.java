@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.contracts.Topics;
 import io.distillery.phantoms.AbdominalPhantom;
 import io.distillery.phantoms.PhantomSpec;
-import io.distillery.tools.LocalStackState;
+import io.distillery.tools.stack.Stack;
+import io.distillery.tools.stack.StackInfo;
 import io.distillery.volumeio.nifti.NiftiDataType;
 import io.distillery.volumeio.nifti.NiftiWriteOptions;
 import io.distillery.volumeio.nifti.NiftiWriter;
@@ -50,13 +51,13 @@ final class StackBench {
   static BenchSection measure(Path root, long seed, Path work) throws Exception {
     String title = "upload → TeacherOutputsProduced (local stack)";
     BenchSection s = new BenchSection(title, "teachers", "to first (s)", "to all (s)");
-    var stack = LocalStackState.running(root);
+    var stack = StackInfo.running(root);
     if (stack.isEmpty()) {
       return s.skip("no local stack (start one with ./distillery up --background)");
     }
-    LocalStackState st = stack.get();
-    URI ingest = st.serviceUrl("ingest-service").orElse(null);
-    URI teacher = st.serviceUrl("teacher-service").orElse(null);
+    StackInfo st = stack.get();
+    URI ingest = st.services().get(Stack.INGEST);
+    URI teacher = st.services().get(Stack.TEACHER);
     if (ingest == null || teacher == null) {
       return s.skip("the local stack runs without the ingest-service or the teacher-service");
     }

@@ -26,6 +26,7 @@ import io.distillery.tools.stack.EventStream;
 import io.distillery.tools.stack.EventTimeoutException;
 import io.distillery.tools.stack.FailureWatch;
 import io.distillery.tools.stack.InferenceClient.Segmentation;
+import io.distillery.tools.stack.ProgressLine;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
 import io.distillery.volumeio.LabelVolume;
@@ -615,22 +616,7 @@ public final class Demo {
   private void progress(EventStream.Observed observed) {
     DistilleryEvent event = observed.event();
     if (event instanceof TrainingProgressed p && jobLabels.containsKey(p.jobId())) {
-      String loss =
-          p.losses() == null || p.losses().isEmpty()
-              ? ""
-              : String.format(
-                  Locale.ROOT,
-                  " loss %.4f",
-                  p.losses().getOrDefault("total", p.losses().values().iterator().next()));
-      out.printf(
-          Locale.ROOT,
-          "%s: %s step %d/%d%s%s%n",
-          jobLabels.get(p.jobId()),
-          p.state(),
-          p.step(),
-          p.totalSteps(),
-          loss,
-          p.etaSeconds() == null ? "" : String.format(Locale.ROOT, " eta %.0f s", p.etaSeconds()));
+      out.println(ProgressLine.format(jobLabels.get(p.jobId()) + ":", p));
     } else if (event instanceof TeacherOutputsProduced o && version.equals(o.teacherVersion())) {
       int n = outputsSeen.merge(o.teacherId(), 1, Integer::sum);
       if (n % 5 == 0) {

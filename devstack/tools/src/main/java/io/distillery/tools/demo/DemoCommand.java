@@ -1,9 +1,11 @@
 package io.distillery.tools.demo;
 
 import io.distillery.tools.Command;
+import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
+import io.distillery.tools.stack.StackInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,21 +62,22 @@ public final class DemoCommand implements Command {
     boolean keepRunning = false;
     String shared = System.getProperty("distillery.shared.data");
     Path data = shared == null ? null : Path.of(shared);
-    Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Path root = StackInfo.root();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> preset = DemoPreset.QUICK;
         case "--synthetic" -> synthetic = true;
         case "--keep-running" -> keepRunning = true;
-        case "--data" -> data = Path.of(value(args, ++i, "--data"));
+        case "--data" -> data = Path.of(Options.value(args, ++i, "--data"));
         case "--preset" -> {
           try {
-            preset = DemoPreset.named(value(args, ++i, "--preset"));
+            preset = DemoPreset.named(Options.value(args, ++i, "--preset"));
           } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
           }
         }
-        case "--root" -> root = Path.of(value(args, ++i, "--root")).toAbsolutePath().normalize();
+        case "--root" ->
+            root = Path.of(Options.value(args, ++i, "--root")).toAbsolutePath().normalize();
         default -> throw new UsageException("unknown option '" + args[i] + "'");
       }
     }
@@ -91,13 +94,6 @@ public final class DemoCommand implements Command {
       }
     }
     return false;
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args[i];
   }
 
   @Override

@@ -7,19 +7,16 @@ import io.distillery.segpipeline.SegmentationModel;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.segpipeline.TensorRtCache;
 import io.distillery.tools.Command;
-import io.distillery.tools.LocalStackState;
 import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
+import io.distillery.tools.WorkDirectory;
+import io.distillery.tools.stack.StackInfo;
 import io.distillery.volumeio.dataset.DatasetFolder;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code eval --model <ref> --data <folder> [--label-map <json>] [--out <dir>]}: any published
@@ -48,9 +45,9 @@ public final class EvalCommand implements Command {
 
   private final Path root;
 
-  /** Against the stack under {@link LocalStackState#root()}. */
+  /** Against the stack under {@link StackInfo#root()}. */
   public EvalCommand() {
-    this(LocalStackState.root());
+    this(StackInfo.root());
   }
 
   /**
@@ -68,19 +65,11 @@ public final class EvalCommand implements Command {
     }
     Options o = Options.parse(args, VALUED, Set.of());
     String ref = o.require("model");
-    Path dataPath = Path.of(o.require("data"));
-    if (!Files.isDirectory(dataPath)) {
-      throw new UsageException("--data " + dataPath + " is not a directory");
-    }
-    int threads = o.intValue("threads", Integer.parseInt(ModelOpener.DEFAULT_THREADS), 1);
-    int windowsPerBatch =
-        o.intValue(
-            "windows-per-batch",
-            Integer.parseInt(SegmentationPipeline.DEFAULT_WINDOWS_PER_BATCH),
-            1);
+    Path dataPath = o.requireDirectory("data");
+    EngineOptions engine = EngineOptions.of(o);
     double tolerance = o.doubleValue("nsd-tolerance", DEFAULT_NSD_TOLERANCE_MM);
     int limit = o.intValue("limit", Integer.MAX_VALUE, 1);
-    Path outDir = o.get("out").map(Path::of).orElse(null);
+    Path outDir = o.path("out").orElse(null);
     Map<String, String> explicit = o.get("label-map").map(LabelMapping::read).orElse(null);
     var engines = parseEngines(o.get("engine").orElse(ModelOpener.DEFAULT_ENGINE_ORDER));
 
@@ -88,13 +77,15 @@ public final class EvalCommand implements Command {
     if (data.cases().isEmpty()) {
       throw new UsageException("--data " + dataPath + " has no cases");
     }
-    Path work = Files.createTempDirectory("distillery-eval-");
-    try {
+    try (WorkDirectory work = WorkDirectory.create("distillery-eval-")) {
       ModelSource.Resolved resolved = new ModelSource(root).resolve(ref, work.resolve("model"));
-      EngineThreads.configure(threads);
+      EngineThreads.configure(engine.threads());
       ModelOpener opener =
           new ModelOpener(
-              engines, threads, windowsPerBatch, new TensorRtCache(work.resolve("trt")));
+              engines,
+              engine.threads(),
+              engine.windowsPerBatch(),
+              new TensorRtCache(work.resolve("trt")));
       try (SegmentationModel model =
           opener.open(resolved.name(), resolved.version(), resolved.directory())) {
         boolean labelled = data.cases().stream().anyMatch(c -> c.label().isPresent());
@@ -114,7 +105,7 @@ public final class EvalCommand implements Command {
             Math.min(limit, data.cases().size()),
             mapping == null ? "" : ", label map " + mapping.datasetLabelToClass());
         EvalReport report =
-            new ModelEvaluation(new SegmentationPipeline(windowsPerBatch), tolerance)
+            new ModelEvaluation(new SegmentationPipeline(engine.windowsPerBatch()), tolerance)
                 .run(model, ref, data, mapping, outDir, o.get("modality").orElse(null), limit, out);
         out.println();
         out.print(report.markdown());
@@ -123,8 +114,6 @@ public final class EvalCommand implements Command {
           out.println("written: " + outDir.resolve("report.json") + ", report.md, <case>.nii.gz");
         }
       }
-    } finally {
-      deleteTree(work);
     }
   }
 
@@ -133,14 +122,6 @@ public final class EvalCommand implements Command {
       return ModelOpener.parseOrder(names);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--engine: " + e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

@@ -8,8 +8,8 @@ import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segpipeline.ModelFiles;
 import io.distillery.segpipeline.ModelLoadException;
 import io.distillery.segpipeline.ModelVersions;
-import io.distillery.tools.LocalStackState;
 import io.distillery.tools.UsageException;
+import io.distillery.tools.stack.StackInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,20 +49,20 @@ public final class ModelSource {
   public record Resolved(String name, String version, Path directory, String location) {}
 
   private final Path root;
-  private final Function<LocalStackState, ObjectStore> stores;
+  private final Function<StackInfo, ObjectStore> stores;
 
   /**
    * @param root the stack root whose {@code .distillery/stack.json} names the S3 server
    * @param stores opens an object store client for a stack
    */
-  public ModelSource(Path root, Function<LocalStackState, ObjectStore> stores) {
+  public ModelSource(Path root, Function<StackInfo, ObjectStore> stores) {
     this.root = root;
     this.stores = stores;
   }
 
-  /** With {@link LocalStackState#objectStore()}. */
+  /** With {@link StackInfo#objectStore()}. */
   public ModelSource(Path root) {
-    this(root, LocalStackState::objectStore);
+    this(root, StackInfo::objectStore);
   }
 
   /**
@@ -93,12 +93,12 @@ public final class ModelSource {
                 + ": an S3 model reference is s3://<bucket>/"
                 + ObjectKeys.modelPrefix("<name>", "<version>"));
       }
-      LocalStackState stack = LocalStackState.require(root);
+      StackInfo stack = StackInfo.require(root);
       return download(stack, bucket, parts[1], parts[2], ref, downloads);
     }
     Matcher name = NAME.matcher(ref);
     if (name.matches()) {
-      LocalStackState stack = LocalStackState.require(root);
+      StackInfo stack = StackInfo.require(root);
       String version = name.group(2);
       if (version == null) {
         version = latest(stack, name.group(1));
@@ -113,7 +113,7 @@ public final class ModelSource {
             + " is not a directory, an s3://bucket/models/<name>/<version> URL or a name[:version]");
   }
 
-  private String latest(LocalStackState stack, String name) {
+  private String latest(StackInfo stack, String name) {
     TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
     try (ObjectStore store = stores.apply(stack)) {
       String prefix = ObjectKeys.modelVersionsPrefix(name);
@@ -151,12 +151,7 @@ public final class ModelSource {
   }
 
   private Resolved download(
-      LocalStackState stack,
-      String bucket,
-      String name,
-      String version,
-      String location,
-      Path downloads)
+      StackInfo stack, String bucket, String name, String version, String location, Path downloads)
       throws IOException {
     String prefix = ObjectKeys.modelPrefix(name, version);
     Path dir =

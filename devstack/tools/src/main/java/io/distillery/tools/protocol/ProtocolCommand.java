@@ -1,8 +1,10 @@
 package io.distillery.tools.protocol;
 
 import io.distillery.tools.Command;
+import io.distillery.tools.Options;
 import io.distillery.tools.UsageException;
 import io.distillery.tools.stack.Stack;
+import io.distillery.tools.stack.StackInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,25 +77,27 @@ public final class ProtocolCommand implements Command {
     long seed = 42;
     String shared = System.getProperty("distillery.shared.data");
     Path data = shared == null ? null : Path.of(shared);
-    Path root = Path.of(System.getProperty("distillery.root", "")).toAbsolutePath().normalize();
+    Path root = StackInfo.root();
     Duration waitLimit = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--protocol" -> protocol = value(args, ++i, "--protocol");
-        case "--budget" -> budget = value(args, ++i, "--budget");
-        case "--out" -> outDir = Path.of(value(args, ++i, "--out")).toAbsolutePath().normalize();
+        case "--protocol" -> protocol = Options.value(args, ++i, "--protocol");
+        case "--budget" -> budget = Options.value(args, ++i, "--budget");
+        case "--out" ->
+            outDir = Path.of(Options.value(args, ++i, "--out")).toAbsolutePath().normalize();
         case "--seed" -> {
-          String s = value(args, ++i, "--seed");
+          String s = Options.value(args, ++i, "--seed");
           try {
             seed = Long.parseLong(s);
           } catch (NumberFormatException e) {
             throw new UsageException("--seed " + s + " is not an integer");
           }
         }
-        case "--data" -> data = Path.of(value(args, ++i, "--data"));
-        case "--root" -> root = Path.of(value(args, ++i, "--root")).toAbsolutePath().normalize();
+        case "--data" -> data = Path.of(Options.value(args, ++i, "--data"));
+        case "--root" ->
+            root = Path.of(Options.value(args, ++i, "--root")).toAbsolutePath().normalize();
         case "--wait-limit" -> {
-          String w = value(args, ++i, "--wait-limit");
+          String w = Options.value(args, ++i, "--wait-limit");
           try {
             waitLimit =
                 Duration.ofSeconds(
@@ -116,13 +120,6 @@ public final class ProtocolCommand implements Command {
     }
     Budget.parse(budget, 1);
     return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args[i];
   }
 
   @Override

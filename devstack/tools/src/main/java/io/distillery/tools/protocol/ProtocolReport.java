@@ -116,6 +116,15 @@ public record ProtocolReport(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  // Both charts: the image size, the plot area's origin and size, and where the legend starts.
+  private static final int WIDTH = 900;
+  private static final int HEIGHT = 500;
+  private static final int LEFT = 60;
+  private static final int TOP = 40;
+  private static final int PLOT_W = WIDTH - LEFT - 220;
+  private static final int PLOT_H = HEIGHT - TOP - 60;
+  private static final int LEGEND_X = WIDTH - 220 + 15;
+
   private static final Color[] PALETTE = {
     new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
     new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
@@ -226,48 +235,34 @@ public record ProtocolReport(
   BufferedImage diceBars() {
     List<String> organs = organs();
     List<Arm> scored = arms.stream().filter(a -> !a.scores().isEmpty()).toList();
-    int w = 900;
-    int h = 500;
-    int left = 60;
-    int right = 220;
-    int top = 40;
-    int bottom = 60;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img, protocol + ": mean Dice per organ");
-    int plotW = w - left - right;
-    int plotH = h - top - bottom;
-    axes(g, left, top, plotW, plotH, 0, 1, "Dice");
+    axes(g, LEFT, TOP, PLOT_W, PLOT_H, 0, 1, "Dice");
     int groups = Math.max(1, organs.size());
-    double groupW = plotW / (double) groups;
+    double groupW = PLOT_W / (double) groups;
     double barW = groupW * 0.8 / Math.max(1, scored.size());
     for (int oi = 0; oi < organs.size(); oi++) {
-      double gx = left + oi * groupW + groupW * 0.1;
+      double gx = LEFT + oi * groupW + groupW * 0.1;
       for (int ai = 0; ai < scored.size(); ai++) {
         double d = scored.get(ai).mean(organs.get(oi), "dice");
         if (Double.isNaN(d)) {
           continue;
         }
-        int bh = (int) Math.round(d * plotH);
+        int bh = (int) Math.round(d * PLOT_H);
         g.setColor(PALETTE[ai % PALETTE.length]);
-        g.fillRect((int) (gx + ai * barW), top + plotH - bh, Math.max(1, (int) barW - 2), bh);
+        g.fillRect((int) (gx + ai * barW), TOP + PLOT_H - bh, Math.max(1, (int) barW - 2), bh);
       }
       g.setColor(Color.BLACK);
-      g.drawString(organs.get(oi), (int) (gx + groupW * 0.3), top + plotH + 20);
+      g.drawString(organs.get(oi), (int) (gx + groupW * 0.3), TOP + PLOT_H + 20);
     }
-    legend(g, w - right + 15, top, scored.stream().map(Arm::key).toList());
+    legend(g, LEGEND_X, TOP, scored.stream().map(Arm::key).toList());
     g.dispose();
     return img;
   }
 
   BufferedImage curves() {
     List<Arm> withCurve = arms.stream().filter(a -> !a.curve().isEmpty()).toList();
-    int w = 900;
-    int h = 500;
-    int left = 60;
-    int right = 220;
-    int top = 40;
-    int bottom = 60;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img, protocol + ": training loss (TrainingProgressed)");
     double maxStep = 1;
     double maxLoss = 0;
@@ -280,10 +275,8 @@ public record ProtocolReport(
       }
     }
     maxLoss = maxLoss <= 0 ? 1 : maxLoss * 1.05;
-    int plotW = w - left - right;
-    int plotH = h - top - bottom;
-    axes(g, left, top, plotW, plotH, 0, maxLoss, "loss");
-    g.drawString("step (max " + (long) maxStep + ")", left + plotW / 2 - 40, top + plotH + 40);
+    axes(g, LEFT, TOP, PLOT_W, PLOT_H, 0, maxLoss, "loss");
+    g.drawString("step (max " + (long) maxStep + ")", LEFT + PLOT_W / 2 - 40, TOP + PLOT_H + 40);
     g.setStroke(new BasicStroke(2f));
     for (int ai = 0; ai < withCurve.size(); ai++) {
       g.setColor(PALETTE[ai % PALETTE.length]);
@@ -293,8 +286,8 @@ public record ProtocolReport(
         if (!Double.isFinite(p.loss())) {
           continue;
         }
-        int x = left + (int) Math.round(p.step() / maxStep * plotW);
-        int y = top + plotH - (int) Math.round(p.loss() / maxLoss * plotH);
+        int x = LEFT + (int) Math.round(p.step() / maxStep * PLOT_W);
+        int y = TOP + PLOT_H - (int) Math.round(p.loss() / maxLoss * PLOT_H);
         if (px >= 0) {
           g.drawLine(px, py, x, y);
         }
@@ -303,7 +296,7 @@ public record ProtocolReport(
         py = y;
       }
     }
-    legend(g, w - right + 15, top, withCurve.stream().map(Arm::key).toList());
+    legend(g, LEGEND_X, TOP, withCurve.stream().map(Arm::key).toList());
     g.dispose();
     return img;
   }
@@ -315,7 +308,7 @@ public record ProtocolReport(
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString(title, 60, 25);
+    g.drawString(title, LEFT, 25);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     return g;
   }

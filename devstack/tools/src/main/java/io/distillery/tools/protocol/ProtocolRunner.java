@@ -21,6 +21,7 @@ import io.distillery.tools.stack.EventStream;
 import io.distillery.tools.stack.EventTimeoutException;
 import io.distillery.tools.stack.FailureWatch;
 import io.distillery.tools.stack.InferenceClient.Segmentation;
+import io.distillery.tools.stack.ProgressLine;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
 import io.distillery.volumeio.Grid;
@@ -468,22 +469,7 @@ public final class ProtocolRunner {
   private void progress(EventStream.Observed observed) {
     DistilleryEvent event = observed.event();
     if (event instanceof TrainingProgressed p && labels.containsKey(p.jobId())) {
-      String loss =
-          p.losses() == null || p.losses().isEmpty()
-              ? ""
-              : String.format(
-                  Locale.ROOT,
-                  " loss %.4f",
-                  p.losses().getOrDefault("total", p.losses().values().iterator().next()));
-      out.printf(
-          Locale.ROOT,
-          "%s %s step %d/%d%s%s%n",
-          labels.get(p.jobId()),
-          p.state(),
-          p.step(),
-          p.totalSteps(),
-          loss,
-          p.etaSeconds() == null ? "" : String.format(Locale.ROOT, " eta %.0f s", p.etaSeconds()));
+      out.println(ProgressLine.format(labels.get(p.jobId()), p));
     }
   }
 

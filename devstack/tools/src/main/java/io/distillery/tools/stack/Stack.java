@@ -1,9 +1,7 @@
 package io.distillery.tools.stack;
 
 import io.distillery.contracts.EventCodec;
-import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.objectstore.S3Settings;
 import java.nio.file.Path;
 
 /**
@@ -46,9 +44,7 @@ public final class Stack implements AutoCloseable {
     this.teachers = new TeacherClient(new RestClient(TEACHER, info.service(TEACHER)));
     this.trainer = new TrainerClient(new RestClient(TRAINER, info.service(TRAINER)));
     this.inference = new InferenceClient(new RestClient(INFERENCE, info.service(INFERENCE)));
-    this.store =
-        MinioObjectStore.create(
-            S3Settings.of(info.s3Endpoint(), info.accessKey(), info.secretKey()));
+    this.store = info.objectStore();
     this.objects = new StackObjects(store);
     this.events = EventStream.open(info.bootstrapServers());
   }
