@@ -43,7 +43,7 @@ class MetricsCatalogueTest {
   void everyCatalogueMetricOfThisServiceIsExportedOnceItsPathsRan() throws Exception {
     String bucket = config.s3().bucket();
     store.ensureBucket(bucket);
-    SyntheticCatalog data = new SyntheticCatalog(store, bucket, TopicProbe.shared());
+    TestCatalog data = new TestCatalog(store, bucket, TopicProbe.shared());
     data.volume("metrics-liver", "train", 61, "CT", Map.of("1", "liver"));
     data.volume("metrics-liver", "val", 62, "CT", Map.of("1", "liver"));
     given()
@@ -55,10 +55,11 @@ class MetricsCatalogueTest {
              "datasets": [{"id": "metrics-liver"}],
              "validation": [{"id": "metrics-liver", "split": "val"}],
              "network": {"name": "UNet3d", "baseWidth": 4, "depth": 2},
-             "budget": {"steps": 2, "batchSize": 1, "patchSize": 16, "spacingMm": 3,
+             "budget": {"steps": 2, "batchSize": 1, "patchSize": 16, "spacingMm": %s,
                         "stepsPerEpoch": 2, "checkpointEvery": 2, "progressEvery": 1},
              "seed": 3}
-            """)
+            """
+                .formatted(TestCatalog.trainingSpacingMm()))
         .post("/api/v1/jobs")
         .then()
         .statusCode(202);

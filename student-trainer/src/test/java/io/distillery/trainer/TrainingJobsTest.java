@@ -40,11 +40,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every job kind and method for a few steps on small synthetic volumes, against the real devstack
- * broker and S3 server: the inputs (volumes, labels, teacher soft labels and their events) are
- * written by the test as the ingest and teacher services would; each job must end SUCCEEDED with
- * the right published event and model files that load (params through {@link Checkpoint#load}, ONNX
- * through the engine selection).
+ * Every job kind and method for a few steps on small volumes, against the real devstack broker and
+ * S3 server: {@link TestCatalog}'s crops of {@code ../shared/data} (btcv-ct-4organ CT, chaos-mr MR)
+ * when present, else its synthetic volumes (the log says which); the inputs (volumes, labels,
+ * teacher soft labels and their events) are written by the test as the ingest and teacher services
+ * would; each job must end SUCCEEDED with the right published event and model files that load
+ * (params through {@link Checkpoint#load}, ONNX through the engine selection).
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
@@ -54,7 +55,7 @@ class TrainingJobsTest {
   private static final String TINY =
       """
       "network": {"name": "%s", "baseWidth": 4, "depth": 2},
-      "budget": {"steps": 4, "batchSize": 2, "patchSize": [16, 16, 16], "spacingMm": 3,
+      "budget": {"steps": 4, "batchSize": 2, "patchSize": [16, 16, 16], "spacingMm": %s,
                  "stepsPerEpoch": 2, "checkpointEvery": 2, "progressEvery": 2},
       "seed": 7
       """;
@@ -69,45 +70,45 @@ class TrainingJobsTest {
     probe = TopicProbe.shared();
     String bucket = config.s3().bucket();
     store.ensureBucket(bucket);
-    SyntheticCatalog data = new SyntheticCatalog(store, bucket, probe);
+    TestCatalog data = new TestCatalog(store, bucket, probe);
     Map<String, String> both = Map.of("1", "liver", "2", "spleen");
     List<String> all = List.of("background", "liver", "spleen");
     for (int s = 1; s <= 2; s++) {
-      VolumeIngested multi = data.volume("syn-multi", "train", s, "CT", both);
+      VolumeIngested multi = data.volume("cat-multi", "train", s, "CT", both);
       data.teacherOutputs("multi-teacher", multi, all, s);
-      VolumeIngested liver = data.volume("syn-liver", "train", 10 + s, "CT", Map.of("1", "liver"));
+      VolumeIngested liver = data.volume("cat-liver", "train", 10 + s, "CT", Map.of("1", "liver"));
       data.teacherOutputs("liver-teacher", liver, List.of("background", "liver"), 10 + s);
       data.teacherOutputs("spleen-teacher", liver, List.of("background", "spleen"), 10 + s);
       // Teachers that also stored feature maps (3 and 2 channels) for MS-KD's feature-wise term.
       data.teacherOutputs("liver-teacher-f", liver, List.of("background", "liver"), 10 + s, 3);
       data.teacherOutputs("spleen-teacher-f", liver, List.of("background", "spleen"), 10 + s, 2);
       VolumeIngested spleen =
-          data.volume("syn-spleen", "train", 20 + s, "CT", Map.of("1", "spleen"));
+          data.volume("cat-spleen", "train", 20 + s, "CT", Map.of("1", "spleen"));
       data.teacherOutputs("liver-teacher", spleen, List.of("background", "liver"), 20 + s);
       data.teacherOutputs("spleen-teacher", spleen, List.of("background", "spleen"), 20 + s);
       data.teacherOutputs("liver-teacher-f", spleen, List.of("background", "liver"), 20 + s, 3);
       data.teacherOutputs("spleen-teacher-f", spleen, List.of("background", "spleen"), 20 + s, 2);
-      VolumeIngested unlabelled = data.volume("syn-pool", "unlabelled", 30 + s, "CT", Map.of());
+      VolumeIngested unlabelled = data.volume("cat-pool", "unlabelled", 30 + s, "CT", Map.of());
       data.teacherOutputs("ct-teacher-1", unlabelled, all, 30 + s);
       data.teacherOutputs("ct-teacher-2", unlabelled, all, 30 + s);
-      data.volume("syn-mr", "train", 40 + s, "MR", both);
+      data.volume("cat-mr", "train", 40 + s, "MR", both);
     }
-    data.volume("syn-multi", "val", 50, "CT", both);
-    data.volume("syn-mr", "val", 51, "MR", both);
+    data.volume("cat-multi", "val", 50, "CT", both);
+    data.volume("cat-mr", "val", 51, "MR", both);
   }
 
   @Test
   void everyJobKindAndMethodTrainsAndPublishes() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
-    String validation = "\"validation\": [{\"id\": \"syn-multi\", \"split\": \"val\"}],";
+    String validation = "\"validation\": [{\"id\": \"cat-multi\", \"split\": \"val\"}],";
     // teacher (supervised, multi-organ) — also the MSKD teacher below
     String teacher =
         submit(
             "{\"jobId\": \"t-multi\", \"kind\": \"teacher\", \"modelName\": \"multi-net\", "
                 + classes
                 + validation
-                + "\"datasets\": [{\"id\": \"syn-multi\"}],"
-                + TINY.formatted("UNet3d")
+                + "\"datasets\": [{\"id\": \"cat-multi\"}],"
+                + TINY.formatted("UNet3d", TestCatalog.trainingSpacingMm())
                 + "}");
     awaitSucceeded(teacher);
     // a single-organ teacher from a binary-labelled dataset, as YAML
@@ -117,10 +118,11 @@ class TrainingJobsTest {
         kind: teacher
         modelName: liver-net
         classes: [background, liver]
-        datasets: [{id: syn-liver}]
+        datasets: [{id: cat-liver}]
         network: {name: UNet3d, baseWidth: 4, depth: 2}
-        budget: {steps: 2, batchSize: 1, patchSize: 16, spacingMm: 3, checkpointEvery: 1}
-        """;
+        budget: {steps: 2, batchSize: 1, patchSize: 16, spacingMm: %s, checkpointEvery: 1}
+        """
+            .formatted(TestCatalog.trainingSpacingMm());
     given()
         .contentType("application/yaml")
         .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
@@ -129,19 +131,19 @@ class TrainingJobsTest {
         .statusCode(202);
     awaitSucceeded("t-liver");
 
-    String lite = TINY.formatted("LiteUNet3d");
+    String lite = TINY.formatted("LiteUNet3d", TestCatalog.trainingSpacingMm());
     submit(
         "{\"jobId\": \"d-kd\", \"kind\": \"distill\", \"method\": \"kd\", "
             + classes
             + validation
-            + "\"datasets\": [{\"id\": \"syn-multi\"}], \"teachers\": [\"multi-teacher\"],"
+            + "\"datasets\": [{\"id\": \"cat-multi\"}], \"teachers\": [\"multi-teacher\"],"
             + lite
             + "}");
     submit(
         "{\"jobId\": \"d-mskd-feng\", \"kind\": \"distill\", \"method\": \"ms-kd\", "
             + classes
             + validation
-            + "\"datasets\": [{\"id\": \"syn-liver\"}, {\"id\": \"syn-spleen\"}],"
+            + "\"datasets\": [{\"id\": \"cat-liver\"}, {\"id\": \"cat-spleen\"}],"
             + "\"teachers\": [\"liver-teacher\", \"spleen-teacher@1\"],"
             + lite
             + "}");
@@ -150,7 +152,7 @@ class TrainingJobsTest {
         "{\"jobId\": \"d-mskd-feat\", \"kind\": \"distill\", \"method\": \"ms-kd\", "
             + classes
             + validation
-            + "\"datasets\": [{\"id\": \"syn-liver\"}, {\"id\": \"syn-spleen\"}],"
+            + "\"datasets\": [{\"id\": \"cat-liver\"}, {\"id\": \"cat-spleen\"}],"
             + "\"teachers\": [\"liver-teacher-f\", \"spleen-teacher-f\"],"
             + lite
             + "}");
@@ -158,14 +160,14 @@ class TrainingJobsTest {
         "{\"jobId\": \"d-mskd\", \"kind\": \"distill\", \"method\": \"mskd\", "
             + classes
             + validation
-            + "\"datasets\": [{\"id\": \"syn-multi\"}], \"teachers\": [\"multi-net\"],"
+            + "\"datasets\": [{\"id\": \"cat-multi\"}], \"teachers\": [\"multi-net\"],"
             + lite
             + "}");
     submit(
         "{\"jobId\": \"d-ct-off\", \"kind\": \"distill\", \"method\": \"cross-teaching-offline\", "
             + classes
             + validation
-            + "\"datasets\": [{\"id\": \"syn-pool\", \"split\": \"unlabelled\"}],"
+            + "\"datasets\": [{\"id\": \"cat-pool\", \"split\": \"unlabelled\"}],"
             + "\"teachers\": [\"ct-teacher-1\", \"ct-teacher-2\"],"
             + lite
             + "}");
@@ -177,12 +179,12 @@ class TrainingJobsTest {
                 "{"
                     + classes
                     + validation
-                    + "\"datasets\": [{\"id\": \"syn-multi\"}],"
-                    + "\"unlabelled\": [{\"id\": \"syn-pool\", \"split\": \"unlabelled\"}],"
+                    + "\"datasets\": [{\"id\": \"cat-multi\"}],"
+                    + "\"unlabelled\": [{\"id\": \"cat-pool\", \"split\": \"unlabelled\"}],"
                     + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 4, \"depth\": 2},"
                     + lite
                     + "}");
-    new SyntheticCatalog(store, config.s3().bucket(), probe)
+    new TestCatalog(store, config.s3().bucket(), probe)
         .send(
             new TrainingRequested(
                 "c-online", "co-train", "cross-teaching-online", spec, "test", Instant.now()));
@@ -285,12 +287,12 @@ class TrainingJobsTest {
   @Test
   void unpairedCtMrCoTrainingPublishesOneModelPerModality() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
-    String lite = TINY.formatted("LiteUNet3d");
+    String lite = TINY.formatted("LiteUNet3d", TestCatalog.trainingSpacingMm());
     submit(
         "{\"jobId\": \"c-unpaired\", \"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
             + classes
-            + "\"validation\": [{\"id\": \"syn-multi\", \"split\": \"val\"}, {\"id\": \"syn-mr\", \"split\": \"val\"}],"
-            + "\"datasets\": [{\"id\": \"syn-multi\"}, {\"id\": \"syn-mr\"}],"
+            + "\"validation\": [{\"id\": \"cat-multi\", \"split\": \"val\"}, {\"id\": \"cat-mr\", \"split\": \"val\"}],"
+            + "\"datasets\": [{\"id\": \"cat-multi\"}, {\"id\": \"cat-mr\"}],"
             + lite
             + "}");
     awaitSucceeded("c-unpaired");
@@ -334,7 +336,7 @@ class TrainingJobsTest {
 
     // The same refusal on Kafka ends in the dead-letter topic with the reason.
     var bad = codec.mapper().createObjectNode().put("classes", "not-a-list");
-    new SyntheticCatalog(store, config.s3().bucket(), probe)
+    new TestCatalog(store, config.s3().bucket(), probe)
         .send(
             new TrainingRequested("bad-job", "teacher", "supervised", bad, "test", Instant.now()));
     await()
