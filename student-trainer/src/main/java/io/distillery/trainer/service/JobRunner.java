@@ -452,16 +452,19 @@ public class JobRunner {
       k++;
     }
     long heap = Runtime.getRuntime().maxMemory();
-    if (baseBytes + featureBytes + TrainingSetMemory.MARGIN_BYTES > heap) {
+    if (baseBytes + featureBytes + TrainingSetMemory.MARGIN_BYTES
+        > TrainingSetMemory.usable(heap)) {
       LOG.infof(
           off,
           spec.jobId(),
           String.format(
               java.util.Locale.ROOT,
               "the teachers' feature maps need about %d MiB of heap on the training grid on top of"
-                  + " %d MiB for images and soft labels, and this instance has %d MiB (-Xmx)",
+                  + " %d MiB for images and soft labels, and this instance allows %d MiB for the"
+                  + " training set (half of -Xmx %d MiB)",
               featureBytes >> 20,
               baseBytes >> 20,
+              TrainingSetMemory.usable(heap) >> 20,
               heap >> 20));
       return new int[0];
     }

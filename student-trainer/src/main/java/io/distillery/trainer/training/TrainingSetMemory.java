@@ -15,6 +15,20 @@ public final class TrainingSetMemory {
   /** Heap kept for the service, the event catalogue and prefetched patches [our choice]. */
   public static final long MARGIN_BYTES = 96L << 20;
 
+  /**
+   * Fraction of the maximum heap a training set may be estimated to take [our choice]. The arrays
+   * are large (one per case, 100 MB and more with feature maps), the loader's decoded and resampled
+   * intermediates are garbage at the same time, and a large array needs a contiguous region: a job
+   * whose estimate was below the 6 GiB heap still died of OutOfMemoryError while packing its cases
+   * (BTCV at 4 mm with four teachers' 8-channel feature maps).
+   */
+  public static final double USABLE_HEAP_FRACTION = 0.5;
+
+  /** The part of {@code maxHeapBytes} a training set may take. */
+  public static long usable(long maxHeapBytes) {
+    return (long) (maxHeapBytes * USABLE_HEAP_FRACTION);
+  }
+
   private TrainingSetMemory() {}
 
   /**
@@ -42,22 +56,24 @@ public final class TrainingSetMemory {
   }
 
   /**
-   * Refuses a training set larger than {@code maxHeapBytes}.
+   * Refuses a training set larger than the usable part of {@code maxHeapBytes}.
    *
    * @throws TrainingException naming the cases, the need and the limit
    */
   public static void require(List<SampleGroup> groups, long maxHeapBytes) {
     long needed = bytesNeeded(groups);
-    if (needed > maxHeapBytes) {
+    if (needed > usable(maxHeapBytes)) {
       int cases = groups.stream().mapToInt(g -> g.cases().size()).sum();
       throw new TrainingException(
           String.format(
               Locale.ROOT,
               "the training set (%d cases on the training grid) needs about %d MiB of heap and"
-                  + " this instance has %d MiB (-Xmx): give the student-trainer more memory, or"
-                  + " use fewer cases, a coarser spacing or fewer teachers",
+                  + " this instance allows %d MiB for it (half of -Xmx %d MiB): give the"
+                  + " student-trainer more memory, or use fewer cases, a coarser spacing or fewer"
+                  + " teachers",
               cases,
               needed >> 20,
+              usable(maxHeapBytes) >> 20,
               maxHeapBytes >> 20));
     }
   }

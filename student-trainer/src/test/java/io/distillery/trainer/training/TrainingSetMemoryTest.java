@@ -38,7 +38,7 @@ class TrainingSetMemoryTest {
     assertThatThrownBy(() -> TrainingSetMemory.require(List.of(group), 64L << 20))
         .isInstanceOf(TrainingException.class)
         .hasMessageContaining("1 cases")
-        .hasMessageContaining("this instance has 64 MiB");
+        .hasMessageContaining("allows 32 MiB for it (half of -Xmx 64 MiB)");
     TrainingSetMemory.require(List.of(group), 1L << 30);
   }
 }
