@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * registered in the teacher-service. Needs {@code ./distillery up --background} and at least one
  * registered teacher; otherwise the section says why it was skipped.
  */
-final class StackBench {
+public final class StackBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -49,13 +49,24 @@ final class StackBench {
   private StackBench() {}
 
   static BenchSection measure(Path root, long seed, Path work) throws Exception {
-    String title = "upload → TeacherOutputsProduced (local stack)";
-    BenchSection s = new BenchSection(title, "teachers", "to first (s)", "to all (s)");
     var stack = StackInfo.running(root);
     if (stack.isEmpty()) {
-      return s.skip("no local stack (start one with ./distillery up --background)");
+      return section().skip("no local stack (start one with ./distillery up --background)");
     }
-    StackInfo st = stack.get();
+    return measure(stack.get(), seed, work);
+  }
+
+  private static BenchSection section() {
+    return new BenchSection(
+        "upload → TeacherOutputsProduced (local stack)", "teachers", "to first (s)", "to all (s)");
+  }
+
+  /**
+   * Measures on the stack {@code st}: uploads a phantom drawn with {@code seed} (written under
+   * {@code work}) and waits for every registered CT teacher covering its dataset.
+   */
+  public static BenchSection measure(StackInfo st, long seed, Path work) throws Exception {
+    BenchSection s = section();
     URI ingest = st.services().get(Stack.INGEST);
     URI teacher = st.services().get(Stack.TEACHER);
     if (ingest == null || teacher == null) {
@@ -69,20 +80,23 @@ final class StackBench {
     // Teachers apply by modality and dataset: upload as CT into a dataset the teachers cover.
     JsonNode registered = JSON.readTree(teachers.body());
     String datasetId = "bench";
+    // GET /api/v1/teachers lists registrations; what a teacher applies to is in its manifest.
     for (JsonNode t : registered) {
-      if ("CT".equals(t.path("modality").asText()) && t.path("datasets").size() > 0) {
-        datasetId = t.path("datasets").get(0).asText();
+      JsonNode m = t.path("manifest");
+      if ("CT".equals(m.path("modality").asText()) && m.path("datasets").size() > 0) {
+        datasetId = m.path("datasets").get(0).asText();
         break;
       }
     }
     Set<String> teacherIds = new HashSet<>();
     for (JsonNode t : registered) {
-      boolean covers = t.path("datasets").size() == 0;
-      for (JsonNode d : t.path("datasets")) {
+      JsonNode m = t.path("manifest");
+      boolean covers = m.path("datasets").size() == 0;
+      for (JsonNode d : m.path("datasets")) {
         covers |= d.asText().equals(datasetId);
       }
-      if ("CT".equals(t.path("modality").asText()) && covers) {
-        teacherIds.add(t.path("teacherId").asText());
+      if ("CT".equals(m.path("modality").asText()) && covers) {
+        teacherIds.add(m.path("teacherId").asText());
       }
     }
     if (teacherIds.isEmpty()) {

@@ -93,16 +93,16 @@ public record DemoPreset(
   public static final DemoPreset DEFAULT =
       new DemoPreset(
           "default",
-          5,
+          4,
           0,
           new int[] {96, 96, 64},
           new double[] {4, 4, 4},
           new double[] {4, 4, 4},
           new int[] {32, 32, 32},
           new Network("UNet3d", 8, 3),
-          250,
+          150,
           new Network("UNet3d", 4, 3),
-          400,
+          300,
           2,
           Duration.ofMinutes(40));
 

@@ -8,6 +8,8 @@ import io.distillery.contracts.events.TeacherOutputsProduced;
 import io.distillery.contracts.events.TrainingProgressed;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.devstack.LocalStack;
+import io.distillery.tools.bench.BenchSection;
+import io.distillery.tools.bench.StackBench;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackInfo;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +77,13 @@ class DemoEndToEndTest {
       assertThat(stack.events().events(StudentModelPublished.class))
           .anySatisfy(s -> assertThat(s.jobId()).isEqualTo(demo.studentJobId()));
       assertThat(stack.events().deadLetters()).isEmpty();
+
+      // bench's stack section on the same stack: a fresh upload reaches all four teachers.
+      BenchSection upload = StackBench.measure(StackInfo.of(local.stackFile()), 7, stateRoot);
+      assertThat(upload.json()).doesNotContainKey("skipped");
+      assertThat((Collection<?>) upload.json().get("teachers")).hasSize(4);
+      assertThat((Double) upload.json().get("toAllSeconds"))
+          .isGreaterThanOrEqualTo((Double) upload.json().get("toFirstSeconds"));
     }
 
     // The student exists, segments through the inference-service and beats a modest bar.
