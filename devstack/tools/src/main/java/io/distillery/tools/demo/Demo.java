@@ -3,6 +3,7 @@ package io.distillery.tools.demo;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +27,7 @@ import io.distillery.tools.stack.EventStream;
 import io.distillery.tools.stack.EventTimeoutException;
 import io.distillery.tools.stack.FailureWatch;
 import io.distillery.tools.stack.InferenceClient.Segmentation;
+import io.distillery.tools.stack.ModelServing;
 import io.distillery.tools.stack.ProgressLine;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
@@ -373,57 +375,21 @@ public final class Demo {
   private void serve(
       Stack stack, Map<String, TeacherModelPublished> teachers, StudentModelPublished student) {
     // The teachers are served next to the student so that both go through the same REST path.
-    for (TeacherModelPublished t : teachers.values()) {
-      stack
-          .sender(SOURCE)
-          .send(
-              new StudentModelPublished(
-                  t.teacherId(),
-                  t.version(),
-                  t.jobId(),
-                  "teacher",
-                  t.files(),
-                  t.outputClasses(),
-                  Map.of(),
-                  Instant.now()));
-    }
+    ModelServing serving = new ModelServing(stack, SOURCE);
+    teachers.values().forEach(serving::announceTeacher);
     List<String[]> models = new ArrayList<>();
     teachers.values().forEach(t -> models.add(new String[] {t.teacherId(), t.version()}));
     if (student != null) {
       models.add(new String[] {student.modelName(), student.version()});
     }
-    long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
     for (String[] m : models) {
-      while (true) {
-        var served = stack.inference().servedVersion(m[0], m[1]);
-        if (served.isPresent()) {
-          out.printf(
-              Locale.ROOT,
-              "[serving] %s@%s loaded by the inference-service on %s%n",
-              m[0],
-              m[1],
-              served.get().path("engine").asText());
-          break;
-        }
-        for (EventStream.DeadLetter d : stack.events().deadLetters()) {
-          if (d.sourceTopic().equals(Topics.STUDENT_MODEL_PUBLISHED) && m[0].equals(d.key())) {
-            throw new StackException(
-                "the inference-service dead-lettered " + m[0] + "@" + m[1] + ": " + d.reason());
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new EventTimeoutException(
-              "the inference-service did not load "
-                  + m[0]
-                  + "@"
-                  + m[1]
-                  + " within "
-                  + SERVE_TIMEOUT.toSeconds()
-                  + " s; it serves "
-                  + stack.inference().models());
-        }
-        sleep(500);
-      }
+      JsonNode served = serving.awaitServed(m[0], m[1], SERVE_TIMEOUT);
+      out.printf(
+          Locale.ROOT,
+          "[serving] %s@%s loaded by the inference-service on %s%n",
+          m[0],
+          m[1],
+          served.path("engine").asText());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.distillery.tools.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.DistilleryEvent;
 import io.distillery.contracts.events.StudentModelPublished;
@@ -21,6 +22,7 @@ import io.distillery.tools.stack.EventStream;
 import io.distillery.tools.stack.EventTimeoutException;
 import io.distillery.tools.stack.FailureWatch;
 import io.distillery.tools.stack.InferenceClient.Segmentation;
+import io.distillery.tools.stack.ModelServing;
 import io.distillery.tools.stack.ProgressLine;
 import io.distillery.tools.stack.Stack;
 import io.distillery.tools.stack.StackException;
@@ -322,48 +324,26 @@ public final class ProtocolRunner {
   }
 
   private void serve(Stack stack, Map<String, Published> published) {
+    // Teacher-kind models are served by the same inference-service, through the same event a
+    // student uses, so that every arm is segmented through one REST path.
+    ModelServing serving = new ModelServing(stack, SOURCE);
     for (Job j : protocol.jobs()) {
       Published p = published.get(j.key());
-      if (p == null || !j.evaluated()) {
-        continue;
-      }
-      if (p.teacher) {
-        // Teacher-kind models are served by the same inference-service, through the same event a
-        // student uses, so that every arm is segmented through one REST path.
-        stack
-            .sender(SOURCE)
-            .send(
-                new StudentModelPublished(
-                    p.name,
-                    p.version,
-                    p.jobId,
-                    "teacher",
-                    p.files,
-                    p.classes,
-                    Map.of(),
-                    Instant.now()));
+      if (p != null && j.evaluated() && p.teacher) {
+        serving.announceTeacher(p.name, p.version, p.jobId, p.files, p.classes);
       }
     }
-    long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
     for (Job j : protocol.jobs()) {
       Published p = published.get(j.key());
-      if (p == null || !j.evaluated()) {
-        continue;
+      if (p != null && j.evaluated()) {
+        JsonNode served = serving.awaitServed(p.name, p.version, SERVE_TIMEOUT);
+        out.printf(
+            Locale.ROOT,
+            "[serving] %s@%s on %s%n",
+            p.name,
+            p.version,
+            served.path("engine").asText());
       }
-      while (stack.inference().servedVersion(p.name, p.version).isEmpty()) {
-        for (EventStream.DeadLetter d : stack.events().deadLetters()) {
-          if (d.sourceTopic().equals(Topics.STUDENT_MODEL_PUBLISHED) && p.name.equals(d.key())) {
-            throw new StackException(
-                "the inference-service dead-lettered " + p.name + ": " + d.reason());
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new EventTimeoutException(
-              "the inference-service did not load " + p.name + "@" + p.version + " in time");
-        }
-        sleep(500);
-      }
-      out.printf("[serving] %s@%s%n", p.name, p.version);
     }
   }
 
