@@ -164,7 +164,13 @@ public final class JobSpecParser {
 
     List<TeacherRef> teachers = teachers(spec, errors);
     switch (method) {
-      case KD, MSKD -> requireCount(teachers, 1, 1, method, errors);
+      case KD -> {
+        // Several teachers: their stored classes must together cover the job's foreground classes,
+        // which only the catalogue tells (checked when the job starts, KdTargets).
+        requireCount(teachers, 1, Integer.MAX_VALUE, method, errors);
+        requireDistinct(teachers, method, errors);
+      }
+      case MSKD -> requireCount(teachers, 1, 1, method, errors);
       case MS_KD -> requireCount(teachers, 1, classes.size() - 1, method, errors);
       case CROSS_TEACHING_OFFLINE -> requireCount(teachers, 1, 2, method, errors);
       default -> {
@@ -443,13 +449,24 @@ public final class JobSpecParser {
     return List.copyOf(ids);
   }
 
+  /** A teacher id at most once (its stored outputs are read per id and version). */
+  private static void requireDistinct(
+      List<TeacherRef> teachers, Method method, List<String> errors) {
+    List<String> ids = teachers.stream().map(TeacherRef::id).toList();
+    if (Set.copyOf(ids).size() != ids.size()) {
+      errors.add(method.methodName() + " takes each teacher id at most once, got " + ids);
+    }
+  }
+
   private static void requireCount(
       List<TeacherRef> teachers, int min, int max, Method method, List<String> errors) {
     if (teachers.size() < min || teachers.size() > max) {
       errors.add(
           method.methodName()
               + " needs "
-              + (min == max ? String.valueOf(min) : min + " to " + max)
+              + (min == max
+                  ? String.valueOf(min)
+                  : max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max)
               + " teacher(s) in 'teachers', got "
               + teachers.size()
               + (method == Method.MS_KD ? " (at most one per foreground class)" : ""));

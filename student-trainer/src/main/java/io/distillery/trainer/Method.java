@@ -11,7 +11,9 @@ public enum Method {
   /** Supervised teacher (Dice + CE); a binary dataset gives a 2-class teacher. */
   SUPERVISED("teacher", "supervised", false),
   /**
-   * Vanilla KD (Hinton 2015) from one teacher's stored soft labels, plus the partial-label loss.
+   * Vanilla KD (Hinton 2015) from stored soft labels, plus the partial-label loss: one teacher
+   * covering every job class, or several (e.g. single-organ) teachers whose classes together cover
+   * the job's foreground classes, combined per voxel into one target ({@code KdTargets}).
    */
   KD("distill", "kd", true),
   /** MS-KD (Feng et al., arXiv 2108.02559) from K single-organ teachers' stored outputs. */

@@ -139,6 +139,23 @@ class TrainingJobsTest {
             + "\"datasets\": [{\"id\": \"cat-multi\"}], \"teachers\": [\"multi-teacher\"],"
             + lite
             + "}");
+    // kd from the two single-organ teachers: their stored [background, organ] soft labels are
+    // combined per voxel into one target over the job's three classes.
+    submit(
+        "{\"jobId\": \"d-kd-organs\", \"kind\": \"distill\", \"method\": \"kd\", "
+            + classes
+            + validation
+            + "\"datasets\": [{\"id\": \"cat-liver\"}, {\"id\": \"cat-spleen\"}],"
+            + "\"teachers\": [\"liver-teacher\", \"spleen-teacher@1\"],"
+            + lite
+            + "}");
+    // A class no teacher stores: the job fails before training, with the reason.
+    submit(
+        "{\"jobId\": \"d-kd-uncovered\", \"kind\": \"distill\", \"method\": \"kd\", "
+            + classes
+            + "\"datasets\": [{\"id\": \"cat-liver\"}], \"teachers\": [\"liver-teacher\"],"
+            + lite
+            + "}");
     submit(
         "{\"jobId\": \"d-mskd-feng\", \"kind\": \"distill\", \"method\": \"ms-kd\", "
             + classes
@@ -190,9 +207,25 @@ class TrainingJobsTest {
                 "c-online", "co-train", "cross-teaching-online", spec, "test", Instant.now()));
 
     for (String job :
-        List.of("d-kd", "d-mskd-feng", "d-mskd-feat", "d-mskd", "d-ct-off", "c-online")) {
+        List.of(
+            "d-kd",
+            "d-kd-organs",
+            "d-mskd-feng",
+            "d-mskd-feat",
+            "d-mskd",
+            "d-ct-off",
+            "c-online")) {
       awaitSucceeded(job);
     }
+
+    assertThat(awaitFailed("d-kd-uncovered"))
+        .contains("[spleen] are stored by none of the teachers")
+        .contains("liver-teacher@1 stores [background, liver]");
+    given()
+        .get("/api/v1/jobs/d-kd-uncovered")
+        .then()
+        .statusCode(200)
+        .body("step", org.hamcrest.Matchers.equalTo(0));
 
     // Published events and loadable artifacts
     Map<String, TeacherModelPublished> teachers = new HashMap<>();
@@ -220,7 +253,9 @@ class TrainingJobsTest {
       students.put(e.jobId(), e);
     }
     assertThat(students)
-        .containsKeys("d-kd", "d-mskd-feng", "d-mskd-feat", "d-mskd", "d-ct-off", "c-online");
+        .containsKeys(
+            "d-kd", "d-kd-organs", "d-mskd-feng", "d-mskd-feat", "d-mskd", "d-ct-off", "c-online");
+    assertThat(students.get("d-kd-organs").method()).isEqualTo("kd");
     assertThat(students.get("d-mskd-feng").method()).isEqualTo("ms-kd");
     assertThat(students.get("d-mskd-feat").method()).isEqualTo("ms-kd");
     assertThat(students.get("d-kd").metrics())
@@ -255,6 +290,14 @@ class TrainingJobsTest {
             l -> {
               assertThat(l).containsKeys("logit", "feature", "total");
               assertThat(l.get("feature")).isFinite().isGreaterThanOrEqualTo(0.0);
+            });
+    // kd from single-organ teachers: a finite distillation loss on the combined target.
+    assertThat(lossesOf("d-kd-organs"))
+        .isNotEmpty()
+        .allSatisfy(
+            l -> {
+              assertThat(l).containsKeys("kd", "total");
+              assertThat(l.get("kd")).isFinite().isGreaterThanOrEqualTo(0.0);
             });
     given()
         .get("/api/v1/jobs/d-kd")
@@ -402,6 +445,25 @@ class TrainingJobsTest {
               }
               assertThat(state).as("state of %s", jobId).isEqualTo("SUCCEEDED");
             });
+  }
+
+  /** Waits for {@code jobId} to fail and returns its message. */
+  private String awaitFailed(String jobId) {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        given()
+                            .get("/api/v1/jobs/" + jobId)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .<String>path("state"))
+                    .as("state of %s", jobId)
+                    .isEqualTo("FAILED"));
+    return given().get("/api/v1/jobs/" + jobId).then().extract().path("message");
   }
 
   private void assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {

@@ -41,6 +41,7 @@ import io.distillery.trainer.training.BatchSource;
 import io.distillery.trainer.training.CaseLoader;
 import io.distillery.trainer.training.DataIndex;
 import io.distillery.trainer.training.Evaluator;
+import io.distillery.trainer.training.KdTargets;
 import io.distillery.trainer.training.Objective;
 import io.distillery.trainer.training.Objectives;
 import io.distillery.trainer.training.PreparedCase;
@@ -97,6 +98,11 @@ public class JobRunner {
       Map<String, List<String>> fixed = manifest;
       context.update(s -> s.withManifest(fixed), false);
     }
+    // kd: refused here, before any volume is read, when a class is stored by none of the teachers.
+    SoftLabelMode mode =
+        spec.method() == Method.KD
+            ? kdSoftLabelMode(spec, index, teacherVersions, manifest)
+            : softLabelMode(spec.method());
     CaseLoader loader =
         new CaseLoader(
             store,
@@ -117,7 +123,6 @@ public class JobRunner {
     try (NDManager manager = NDManager.newBaseManager()) {
       // Volumes stream in while the networks are built and the checkpoint is read.
       Map<String, List<Future<PreparedCase>>> pending = new LinkedHashMap<>();
-      SoftLabelMode mode = softLabelMode(spec.method());
       manifest.forEach(
           (group, ids) -> {
             List<Future<PreparedCase>> futures = new ArrayList<>();
@@ -240,6 +245,49 @@ public class JobRunner {
       case MS_KD -> SoftLabelMode.FOREGROUND_PER_ORGAN;
       default -> SoftLabelMode.NONE;
     };
+  }
+
+  /**
+   * kd: how the teachers' stored probabilities become the target ({@link KdTargets#mode}), checked
+   * on every training volume of the manifest: one teacher storing every job class is used as stored
+   * (vanilla KD as before), anything else is combined per voxel ({@link KdTargets}). A foreground
+   * class that none of the teachers stores for some volume fails the job here, before training,
+   * with the classes and each teacher's stored channels.
+   */
+  static SoftLabelMode kdSoftLabelMode(
+      JobSpec spec,
+      DataIndex index,
+      Map<String, String> teacherVersions,
+      Map<String, List<String>> manifest) {
+    SoftLabelMode mode = SoftLabelMode.ALL_CLASSES;
+    for (Map.Entry<String, List<String>> group : manifest.entrySet()) {
+      if (group.getKey().startsWith("validation")) {
+        continue;
+      }
+      for (String volumeId : group.getValue()) {
+        Map<String, List<String>> channels = new LinkedHashMap<>();
+        for (TeacherOutputsProduced o : outputs(spec, index, teacherVersions, volumeId)) {
+          channels.put(o.teacherId() + "@" + o.teacherVersion(), o.channels());
+        }
+        SoftLabelMode m;
+        try {
+          m = KdTargets.mode(spec.classes(), channels);
+        } catch (TrainingException e) {
+          throw new TrainingException(e.getMessage() + " (volume " + volumeId + ")");
+        }
+        if (m == SoftLabelMode.TEACHERS_COMBINED) {
+          mode = m;
+        }
+      }
+    }
+    if (mode == SoftLabelMode.TEACHERS_COMBINED) {
+      LOG.infof(
+          "job %s: kd combines the stored soft labels of %s per voxel (foreground: the covering"
+              + " teacher's probability, mean if several; background: product of the teachers';"
+              + " renormalised)",
+          spec.jobId(), teacherVersions);
+    }
+    return mode;
   }
 
   /** Group name → volume ids; validation groups start with "validation". */

@@ -26,8 +26,9 @@ import java.util.Set;
 /**
  * Reads one volume (canonical image, label, stored teacher probabilities and, for MS-KD's
  * feature-wise term, stored teacher feature maps) from the object store and prepares it at the
- * job's spacing: image trilinear, labels nearest, probabilities and feature maps trilinear; CT
- * clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
+ * job's spacing: image trilinear, labels nearest, probabilities and feature maps trilinear (KD from
+ * several teachers: their probabilities combined into one target per job class, {@link KdTargets});
+ * CT clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
  * card's {@code PreprocessingSpec}). Every read verifies the stored SHA-256. Thread-safe.
  */
 public final class CaseLoader {
@@ -102,7 +103,8 @@ public final class CaseLoader {
     float[] soft = null;
     int softChannels = 0;
     if (mode != SoftLabelMode.NONE) {
-      softChannels = mode == SoftLabelMode.ALL_CLASSES ? classes.size() : classes.size() - 1;
+      softChannels =
+          mode == SoftLabelMode.FOREGROUND_PER_ORGAN ? classes.size() - 1 : classes.size();
       soft = softLabels(volume, outputs, mode, original.grid(), grid, softChannels);
     }
     float[] featureData = null;
@@ -235,24 +237,30 @@ public final class CaseLoader {
       Grid target,
       int channels) {
     int voxels = target.size();
+    if (mode == SoftLabelMode.TEACHERS_COMBINED) {
+      // One teacher at a time: its decoded tensor is dropped before the next one is read.
+      KdTargets combined = new KdTargets(classes, voxels);
+      for (TeacherOutputsProduced output : outputs) {
+        DecodedTensor decoded = decodeSoftLabels(volume, output);
+        long[] s = decoded.shape();
+        int[] from = {(int) s[1], (int) s[2], (int) s[3]};
+        int fromVoxels = from[0] * from[1] * from[2];
+        combined.add(
+            output.teacherId() + "@" + output.teacherVersion(),
+            output.channels(),
+            ch -> {
+              float[] channel = new float[fromVoxels];
+              System.arraycopy(decoded.data(), ch * fromVoxels, channel, 0, fromVoxels);
+              return onTrainingGrid(channel, 1, from, originalGrid, target);
+            });
+      }
+      return combined.finish();
+    }
     float[] soft = new float[channels * voxels];
     int[] contributions = new int[channels];
     for (TeacherOutputsProduced output : outputs) {
-      Parser<DecodedTensor> codec = TensorCodec::decode;
-      DecodedTensor decoded = read(output.softLabels(), codec);
+      DecodedTensor decoded = decodeSoftLabels(volume, output);
       long[] s = decoded.shape();
-      if (s.length != 4 || s[0] != output.channels().size()) {
-        throw new TrainingException(
-            "soft labels of "
-                + output.teacherId()
-                + " for "
-                + volume.volumeId()
-                + " have shape "
-                + java.util.Arrays.toString(s)
-                + " but "
-                + output.channels().size()
-                + " channel names");
-      }
       int[] from = {(int) s[1], (int) s[2], (int) s[3]};
       int fromVoxels = from[0] * from[1] * from[2];
       List<String> names = output.channels();
@@ -289,6 +297,26 @@ public final class CaseLoader {
       }
     }
     return soft;
+  }
+
+  /** One output's stored soft labels, checked against its channel names ({@code C×D×H×W}). */
+  private DecodedTensor decodeSoftLabels(VolumeIngested volume, TeacherOutputsProduced output) {
+    Parser<DecodedTensor> codec = TensorCodec::decode;
+    DecodedTensor decoded = read(output.softLabels(), codec);
+    long[] s = decoded.shape();
+    if (s.length != 4 || s[0] != output.channels().size()) {
+      throw new TrainingException(
+          "soft labels of "
+              + output.teacherId()
+              + " for "
+              + volume.volumeId()
+              + " have shape "
+              + java.util.Arrays.toString(s)
+              + " but "
+              + output.channels().size()
+              + " channel names");
+    }
+    return decoded;
   }
 
   private interface Parser<T> {

@@ -28,7 +28,13 @@ import java.util.function.ToDoubleFunction;
  * Distillation from stored teacher outputs (carried as extra patch channels):
  *
  * <ul>
- *   <li>{@code kd}: vanilla KD (Hinton 2015) against one teacher's soft labels (all classes);
+ *   <li>{@code kd}: vanilla KD (Hinton 2015), {@code kdWeight · T²·KL(t ‖ σ(z_s/T))} (per-voxel
+ *       mean, teacher side fixed, {@link KdLoss#fromTeacherProbabilities}) against a target t over
+ *       all job classes: one teacher's stored soft labels as stored, or, from several teachers
+ *       whose classes together cover the job's foreground classes, their per-voxel combination
+ *       computed once per case at load time ({@link KdTargets}: foreground from the covering
+ *       teacher, mean if several; background the product of the teachers' background probabilities;
+ *       renormalised). The objective sees the same C channels either way;
  *   <li>{@code ms-kd}: MS-KD (Feng et al., arXiv 2108.02559; methods.md §1) against K single-organ
  *       teachers: the logit-wise term on their foreground probabilities ("logit") and, when every
  *       teacher stored a feature map and {@code featureWeight} > 0, the feature-wise term

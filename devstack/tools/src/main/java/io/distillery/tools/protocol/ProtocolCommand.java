@@ -22,7 +22,7 @@ public final class ProtocolCommand implements Command {
 
   /**
    * [our choice] Default budget: at the planning figure of {@link Budget#PLANNING_SECONDS_PER_STEP}
-   * the six jobs of ms-kd-btcv train in about 50 minutes on the loaded 2-core machine.
+   * the eight jobs of ms-kd-btcv train in about 67 minutes on the loaded 2-core machine.
    */
   public static final String DEFAULT_BUDGET = "100steps";
 

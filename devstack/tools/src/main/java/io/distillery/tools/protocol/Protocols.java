@@ -150,6 +150,24 @@ public final class Protocols {
             true,
             "(a) partial-label baseline, no teachers"));
 
+    // (b) Vanilla KD from the same four teachers, data and student network as the MS-KD arms:
+    // the trainer combines the single-organ teachers' stored probabilities per voxel into one
+    // target over the five classes (student-trainer/README.md, distill / kd); default
+    // hyper-parameters (T 1, kdWeight 1, partialLabelWeight 1).
+    jobs.add(
+        multiTeacherStudent(
+            run,
+            "kd",
+            "kd",
+            null,
+            "(b) vanilla KD from the four teachers",
+            classes,
+            organSets,
+            pool,
+            teacherRefs,
+            budget,
+            seed));
+
     // (c) MS-KD logit-wise from the four teachers' stored soft labels, pool included
     // (featureWeight 0 switches the feature-wise term off); (d) the same plus the feature-wise
     // term on the feature maps the teacher-service stores for the trainer's teachers.
@@ -180,17 +198,15 @@ public final class Protocols {
 
     return new Protocol(
         "ms-kd-btcv",
-        "MS-KD on BTCV: four single-organ teachers, partial-label baseline vs MS-KD student",
+        "MS-KD on BTCV: four single-organ teachers, partial-label baseline vs vanilla KD vs MS-KD"
+            + " students",
         seed,
         budget,
         data,
         DataUse.all("btcv-multiorgan-val", "CT", "val"),
         BTCV_VAL_LABELS,
         jobs,
-        List.of(
-            "(b) vanilla KD from the four teachers: the trainer's kd method takes exactly one"
-                + " teacher whose stored soft labels cover all job classes; single-organ teachers"
-                + " have two classes each, so there is no valid kd spec for this arm"));
+        List.of());
   }
 
   /** An ms-kd student of the ms-kd-btcv protocol; {@code featureWeight} 0 is logit-wise only. */
@@ -205,25 +221,48 @@ public final class Protocols {
       List<String> teacherRefs,
       Budget budget,
       long seed) {
-    ObjectNode msKd =
+    return multiTeacherStudent(
+        run, key, "ms-kd", featureWeight, arm, classes, organSets, pool, teacherRefs, budget, seed);
+  }
+
+  /**
+   * A student of the ms-kd-btcv protocol distilled ({@code method} kd or ms-kd) from the four
+   * single-organ teachers on the four organ sets and the pool; {@code featureWeight} null leaves
+   * the method's hyper-parameters at their defaults.
+   */
+  private static Job multiTeacherStudent(
+      String run,
+      String key,
+      String method,
+      Double featureWeight,
+      String arm,
+      List<String> classes,
+      List<DataUse> organSets,
+      DataUse pool,
+      List<String> teacherRefs,
+      Budget budget,
+      long seed) {
+    ObjectNode spec =
         common(
             jobId("ms-kd-btcv", run, key),
             "distill",
-            "ms-kd",
+            method,
             "mskdbtcv-" + key + "-student",
             run,
             budget,
             seed);
-    classes(msKd, classes);
-    selections(msKd, "datasets", organSets);
-    selections(msKd, "unlabelled", List.of(pool));
-    ArrayNode refs = msKd.putArray("teachers");
+    classes(spec, classes);
+    selections(spec, "datasets", organSets);
+    selections(spec, "unlabelled", List.of(pool));
+    ArrayNode refs = spec.putArray("teachers");
     teacherRefs.forEach(refs::add);
     // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
     // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
-    network(msKd, "network", "UNet3d", 4, 3);
-    msKd.putObject("hyperParameters").put("featureWeight", featureWeight);
-    return new Job(key, Role.STUDENT, msKd, true, arm);
+    network(spec, "network", "UNet3d", 4, 3);
+    if (featureWeight != null) {
+      spec.putObject("hyperParameters").put("featureWeight", featureWeight);
+    }
+    return new Job(key, Role.STUDENT, spec, true, arm);
   }
 
   static Protocol mskdBtcv(Budget budget, long seed, String run) {

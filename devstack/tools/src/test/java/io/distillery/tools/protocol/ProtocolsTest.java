@@ -81,6 +81,7 @@ class ProtocolsTest {
             Method.SUPERVISED,
             Method.SUPERVISED,
             Method.SUPERVISED,
+            Method.KD,
             Method.MS_KD,
             Method.MS_KD);
     assertThat(methods("mskd-btcv"))
@@ -152,6 +153,42 @@ class ProtocolsTest {
     assertThat(feature.teachers()).isEqualTo(logit.teachers());
     assertThat(feature.datasets()).isEqualTo(logit.datasets());
     assertThat(jobs.get(jobs.size() - 1).arm()).startsWith("(d)");
+  }
+
+  @Test
+  void vanillaKdArmDistilsFromTheFourTeachersOnTheMsKdData() {
+    Protocol p = Protocols.define("ms-kd-btcv", BUDGET, 42, "1");
+    assertThat(p.notRun()).isEmpty();
+    Job kd = p.jobs().stream().filter(j -> j.key().equals("kd")).findFirst().orElseThrow();
+    Job msKd = p.jobs().stream().filter(j -> j.key().equals("ms-kd")).findFirst().orElseThrow();
+    assertThat(kd.arm()).startsWith("(b) vanilla KD from the four teachers");
+    assertThat(kd.role()).isEqualTo(Protocol.Role.STUDENT);
+    assertThat(kd.modelName()).isEqualTo("mskdbtcv-kd-student");
+    JobSpec spec = JobSpecParser.fromTree(kd.spec(), null);
+    JobSpec msKdSpec = JobSpecParser.fromTree(msKd.spec(), null);
+    assertThat(spec.method()).isEqualTo(Method.KD);
+    assertThat(spec.teachers()).hasSize(4).isEqualTo(msKdSpec.teachers());
+    assertThat(spec.datasets()).isEqualTo(msKdSpec.datasets());
+    assertThat(spec.unlabelled()).isEqualTo(msKdSpec.unlabelled()).isNotEmpty();
+    assertThat(spec.classes()).isEqualTo(msKdSpec.classes());
+    assertThat(spec.network()).isEqualTo(msKdSpec.network());
+    // Default hyper-parameters: nothing set in the spec.
+    assertThat(kd.spec().has("hyperParameters")).isFalse();
+    assertThat(spec.hyper("temperature")).isEqualTo(1.0);
+    assertThat(spec.hyper("kdWeight")).isEqualTo(1.0);
+    assertThat(spec.hyper("partialLabelWeight")).isEqualTo(1.0);
+    // Each teacher is single-organ: together they cover the student's four organs.
+    Set<String> covered = new HashSet<>();
+    for (String ref : kd.teacherRefs()) {
+      Job teacher =
+          p.jobs().stream()
+              .filter(t -> ref.equals(t.modelName() + "@" + t.modelVersion()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(teacher.classes()).hasSize(2).first().isEqualTo("background");
+      covered.add(teacher.classes().get(1));
+    }
+    assertThat(covered).containsExactlyInAnyOrderElementsOf(spec.classes().subList(1, 5));
   }
 
   private static List<Method> methods(String name) {
