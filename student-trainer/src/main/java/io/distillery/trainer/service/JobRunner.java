@@ -49,6 +49,7 @@ import io.distillery.trainer.training.SampleGroup;
 import io.distillery.trainer.training.SoftLabelMode;
 import io.distillery.trainer.training.Trainer;
 import io.distillery.trainer.training.TrainingException;
+import io.distillery.trainer.training.TrainingGrid;
 import io.distillery.trainer.training.TrainingListener;
 import io.distillery.trainer.training.TrainingSetMemory;
 import io.distillery.trainer.training.TrainingSnapshot;
@@ -103,6 +104,10 @@ public class JobRunner {
         spec.method() == Method.KD
             ? kdSoftLabelMode(spec, index, teacherVersions, manifest)
             : softLabelMode(spec.method());
+    List<PlannedCase> plan = plan(spec, index, teacherVersions, manifest, mode);
+    MemoryPlan memory =
+        withinMemory(spec, plan, featureChannels(spec, index, teacherVersions, manifest));
+    int[] featureChannels = memory.featureChannels();
     CaseLoader loader =
         new CaseLoader(
             store,
@@ -118,29 +123,17 @@ public class JobRunner {
               t.setDaemon(true);
               return t;
             });
-    int[] featureChannels = featureChannels(spec, index, teacherVersions, manifest);
     boolean withFeatures = featureChannels.length > 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       // Volumes stream in while the networks are built and the checkpoint is read.
       Map<String, List<Future<PreparedCase>>> pending = new LinkedHashMap<>();
-      manifest.forEach(
-          (group, ids) -> {
-            List<Future<PreparedCase>> futures = new ArrayList<>();
-            for (String id : ids) {
-              VolumeIngested v = volume(index, id);
-              boolean validation = group.startsWith("validation");
-              List<TeacherOutputsProduced> outputs =
-                  validation
-                          || group.startsWith("unlabelled")
-                              && spec.method() == Method.CROSS_TEACHING_ONLINE
-                      ? List.of()
-                      : outputs(spec, index, teacherVersions, id);
-              SoftLabelMode m = validation ? SoftLabelMode.NONE : mode;
-              boolean f = withFeatures && !validation;
-              futures.add(io.submit(() -> loader.load(v, outputs, m, f)));
-            }
-            pending.put(group, futures);
-          });
+      manifest.keySet().forEach(group -> pending.put(group, new ArrayList<>()));
+      for (PlannedCase p : plan) {
+        boolean f = withFeatures && p.training();
+        pending
+            .get(p.group())
+            .add(io.submit(() -> loader.load(p.volume(), p.outputs(), p.mode(), f)));
+      }
       Engine.getInstance().setRandomSeed((int) spec.seed());
       Objective objective =
           buildObjective(spec, manager, teacherVersions, manifest, featureChannels);
@@ -163,10 +156,13 @@ public class JobRunner {
       List<SampleGroup> groups = new ArrayList<>();
       Map<String, List<PreparedCase>> validation = new LinkedHashMap<>();
       int normSet = 0;
+      long held = 0;
       for (Map.Entry<String, List<Future<PreparedCase>>> e : pending.entrySet()) {
         List<PreparedCase> cases = new ArrayList<>();
         for (Future<PreparedCase> f : e.getValue()) {
-          cases.add(await(f));
+          PreparedCase c = await(f);
+          held += c.heapBytes();
+          cases.add(c);
         }
         if (e.getKey().startsWith("validation")) {
           validation.put(e.getKey(), cases);
@@ -176,7 +172,14 @@ public class JobRunner {
         groups.add(new SampleGroup(e.getKey(), cases, labelledUnion(cases), set));
         normSet = Math.max(normSet, set);
       }
-      TrainingSetMemory.require(groups, Runtime.getRuntime().maxMemory());
+      LOG.infof(
+          "job %s: %d cases loaded; their arrays hold %d MiB of heap (estimated %d MiB, plus the"
+              + " %d MiB margin)",
+          spec.jobId(),
+          plan.size(),
+          held >> 20,
+          (memory.estimatedBytes() - TrainingSetMemory.MARGIN_BYTES) >> 20,
+          TrainingSetMemory.MARGIN_BYTES >> 20);
       context.update(s -> s.withState(JobState.RUNNING, null), true);
       try (BatchSource source =
           new BatchSource(
@@ -429,12 +432,102 @@ public class JobRunner {
         .toArray();
   }
 
+  /** One volume the job will load: its sample group, event, teacher outputs and soft labels. */
+  private record PlannedCase(
+      String group,
+      VolumeIngested volume,
+      List<TeacherOutputsProduced> outputs,
+      SoftLabelMode mode,
+      boolean training) {}
+
+  /** Which teacher feature maps the job loads, and the training set's estimated heap. */
+  private record MemoryPlan(int[] featureChannels, long estimatedBytes) {}
+
+  private static final String LOGIT_ONLY = "job %s: ms-kd trains the logit-wise term only (%s)";
+
+  /** Every volume of the manifest with what it is loaded with, in manifest order. */
+  private List<PlannedCase> plan(
+      JobSpec spec,
+      DataIndex index,
+      Map<String, String> teacherVersions,
+      Map<String, List<String>> manifest,
+      SoftLabelMode mode) {
+    List<PlannedCase> plan = new ArrayList<>();
+    manifest.forEach(
+        (group, ids) -> {
+          boolean validation = group.startsWith("validation");
+          for (String id : ids) {
+            List<TeacherOutputsProduced> outputs =
+                validation
+                        || group.startsWith("unlabelled")
+                            && spec.method() == Method.CROSS_TEACHING_ONLINE
+                    ? List.of()
+                    : outputs(spec, index, teacherVersions, id);
+            plan.add(
+                new PlannedCase(
+                    group,
+                    volume(index, id),
+                    outputs,
+                    validation ? SoftLabelMode.NONE : mode,
+                    !validation));
+          }
+        });
+    return plan;
+  }
+
+  /**
+   * The job's one memory check, made before any volume is read: the training set (every planned
+   * volume on its {@link TrainingGrid}, validation included) is estimated with {@link
+   * TrainingSetMemory}. With ms-kd feature maps ({@code featureChannels} non-empty) that would not
+   * fit, the job logs why and trains the logit-wise term only; a set that does not fit even so is
+   * refused.
+   *
+   * @throws TrainingException if the set without feature maps exceeds the usable heap
+   */
+  private MemoryPlan withinMemory(JobSpec spec, List<PlannedCase> plan, int[] featureChannels) {
+    int classes = spec.classes().size();
+    int features = java.util.Arrays.stream(featureChannels).sum();
+    long base = TrainingSetMemory.MARGIN_BYTES;
+    long featureBytes = 0;
+    for (PlannedCase p : plan) {
+      long voxels = TrainingGrid.of(p.volume(), spec.budget().spacingMm()).size();
+      base += TrainingSetMemory.caseBytes(voxels, CaseLoader.softChannels(p.mode(), classes), 0);
+      if (p.training()) {
+        featureBytes += TrainingSetMemory.featureBytes(voxels, features);
+      }
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (features > 0 && base + featureBytes > TrainingSetMemory.usable(heap)) {
+      LOG.infof(
+          LOGIT_ONLY,
+          spec.jobId(),
+          String.format(
+              java.util.Locale.ROOT,
+              "the teachers' feature maps need about %d MiB of heap on the training grid (fp16) on"
+                  + " top of %d MiB for the rest of the training set, and this instance allows %d"
+                  + " MiB for the training set (half of -Xmx %d MiB)",
+              featureBytes >> 20,
+              base >> 20,
+              TrainingSetMemory.usable(heap) >> 20,
+              heap >> 20));
+      featureChannels = new int[0];
+      featureBytes = 0;
+    } else if (features > 0) {
+      LOG.infof(
+          "job %s: ms-kd trains the logit-wise and feature-wise terms (featureWeight %s, teacher"
+              + " feature channels %s)",
+          spec.jobId(), spec.hyper("featureWeight"), java.util.Arrays.toString(featureChannels));
+    }
+    TrainingSetMemory.require(base + featureBytes, plan.size(), heap);
+    return new MemoryPlan(featureChannels, base + featureBytes);
+  }
+
   /**
    * ms-kd: the channel count of each teacher's stored feature map (teachers in job order) when
-   * MS-KD's feature-wise term is on: {@code featureWeight} > 0, the student has a decoder stage and
-   * every teacher output of every training volume describes a feature map (of one channel count per
-   * teacher), and the maps fit in this instance's heap on the training grid ({@link
-   * TrainingSetMemory}). Otherwise empty, and the job logs why it trains the logit-wise term only.
+   * MS-KD's feature-wise term can be used: {@code featureWeight} > 0, the student has a decoder
+   * stage and every teacher output of every training volume describes a feature map (of one channel
+   * count per teacher). Otherwise empty, and the job logs why it trains the logit-wise term only;
+   * whether the maps fit in the heap is decided by {@link #withinMemory}.
    */
   int[] featureChannels(
       JobSpec spec,
@@ -444,18 +537,15 @@ public class JobRunner {
     if (spec.method() != Method.MS_KD) {
       return new int[0];
     }
-    String off = "job %s: ms-kd trains the logit-wise term only (%s)";
     if (!(spec.hyper("featureWeight") > 0)) {
-      LOG.infof(off, spec.jobId(), "featureWeight is 0");
+      LOG.infof(LOGIT_ONLY, spec.jobId(), "featureWeight is 0");
       return new int[0];
     }
     if (spec.network().depth() < 2) {
-      LOG.infof(off, spec.jobId(), "the student has no decoder stage to tap (depth 1)");
+      LOG.infof(LOGIT_ONLY, spec.jobId(), "the student has no decoder stage to tap (depth 1)");
       return new int[0];
     }
     int[] channels = new int[teacherVersions.size()];
-    long featureBytes = 0;
-    long baseBytes = 0;
     int k = 0;
     for (Map.Entry<String, String> t : teacherVersions.entrySet()) {
       for (Map.Entry<String, List<String>> group : manifest.entrySet()) {
@@ -466,7 +556,7 @@ public class JobRunner {
           TeacherOutputsProduced o = index.output(t.getKey(), t.getValue(), volumeId).orElse(null);
           if (o == null || o.features() == null || o.featureMap() == null) {
             LOG.infof(
-                off,
+                LOGIT_ONLY,
                 spec.jobId(),
                 "teacher "
                     + t.getKey()
@@ -490,47 +580,11 @@ public class JobRunner {
                     + " channels");
           }
           channels[k] = c;
-          long voxels = trainingVoxels(o.shape(), o.spacing(), spec.budget().spacingMm());
-          featureBytes += TrainingSetMemory.bytesFor(voxels, c);
-          if (k == 0) {
-            baseBytes += TrainingSetMemory.bytesFor(voxels, 1 + teacherVersions.size());
-          }
         }
       }
       k++;
     }
-    long heap = Runtime.getRuntime().maxMemory();
-    if (baseBytes + featureBytes + TrainingSetMemory.MARGIN_BYTES
-        > TrainingSetMemory.usable(heap)) {
-      LOG.infof(
-          off,
-          spec.jobId(),
-          String.format(
-              java.util.Locale.ROOT,
-              "the teachers' feature maps need about %d MiB of heap on the training grid on top of"
-                  + " %d MiB for images and soft labels, and this instance allows %d MiB for the"
-                  + " training set (half of -Xmx %d MiB)",
-              featureBytes >> 20,
-              baseBytes >> 20,
-              TrainingSetMemory.usable(heap) >> 20,
-              heap >> 20));
-      return new int[0];
-    }
-    LOG.infof(
-        "job %s: ms-kd trains the logit-wise and feature-wise terms (featureWeight %s, teacher"
-            + " feature channels %s)",
-        spec.jobId(), spec.hyper("featureWeight"), java.util.Arrays.toString(channels));
     return channels;
-  }
-
-  /** Voxels of a stored grid ({@code shape}, {@code spacing} x, y, z) at the training spacing. */
-  private static long trainingVoxels(
-      List<Integer> shape, List<Double> spacing, double[] trainingSpacingXyz) {
-    long voxels = 1;
-    for (int a = 0; a < 3; a++) {
-      voxels *= Math.max(1, Math.round(shape.get(a) * spacing.get(a) / trainingSpacingXyz[a]));
-    }
-    return voxels;
   }
 
   private Objective buildObjective(

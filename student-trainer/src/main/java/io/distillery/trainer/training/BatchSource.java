@@ -1,6 +1,7 @@
 package io.distillery.trainer.training;
 
 import io.distillery.segml.transforms.Augmentation;
+import io.distillery.segml.transforms.ChannelBlock;
 import io.distillery.segml.transforms.Patch;
 import io.distillery.segml.transforms.PatchSampler;
 import io.distillery.segml.transforms.PrefetchingSampler;
@@ -14,7 +15,9 @@ import java.util.List;
  * labels travel as extra image channels (channel 0 the image, 1..S the probabilities, then the
  * teacher feature maps of MS-KD's feature-wise term, already on the training grid), so crops, flips
  * and padding apply to all of them identically and every patch's feature crop is the one of its
- * image crop; intensity augmentation is therefore off when soft labels are present.
+ * image crop; intensity augmentation is therefore off when soft labels are present. The sampler
+ * reads the {@link PreparedCase} arrays in place (feature maps as fp16, converted to float in the
+ * patch), so no second copy of the training set is made.
  *
  * <p>Resumable: the stream of group g is a {@link PatchSampler} seeded with {@code seed + 7919·g};
  * a resumed job replays the number of patches each group had delivered. Time spent waiting in
@@ -60,10 +63,12 @@ public final class BatchSource implements AutoCloseable {
               "cases of group " + group.name() + " differ in soft-label or feature channels");
         }
       }
-      boolean soft = group.cases().get(0).softLabels() != null;
-      // Flips only with soft labels (intensity changes would corrupt them) [our choice].
+      // Flips only with soft labels or feature maps (intensity changes would corrupt them) [our
+      // choice].
       Augmentation augmentation =
-          soft ? new Augmentation(0.5, 0, 0, 0, 0, 0) : Augmentation.light();
+          softChannels[g] > 0 || featureChannels[g].length > 0
+              ? new Augmentation(0.5, 0, 0, 0, 0, 0)
+              : Augmentation.light();
       List<TrainingCase> cases = new ArrayList<>();
       for (PreparedCase c : group.cases()) {
         cases.add(toTrainingCase(c));
@@ -79,24 +84,20 @@ public final class BatchSource implements AutoCloseable {
     }
   }
 
+  /**
+   * The case's own arrays as the sampler's channel blocks (image, soft labels, fp16 feature maps),
+   * so the training set exists once: nothing is packed into a second array.
+   */
   private static TrainingCase toTrainingCase(PreparedCase c) {
-    if (c.softLabels() == null) {
-      return new TrainingCase(c.image(), 1, c.labels(), c.shape());
+    List<ChannelBlock> blocks = new ArrayList<>(3);
+    blocks.add(ChannelBlock.floats(c.image(), 1));
+    if (c.softLabels() != null) {
+      blocks.add(ChannelBlock.floats(c.softLabels(), c.softChannels()));
     }
-    int features = c.featureChannelCount();
-    int channels = 1 + c.softChannels() + features;
-    float[] packed = new float[Math.multiplyExact(channels, c.voxels())];
-    System.arraycopy(c.image(), 0, packed, 0, c.voxels());
-    System.arraycopy(c.softLabels(), 0, packed, c.voxels(), c.softLabels().length);
-    if (features > 0) {
-      System.arraycopy(
-          c.teacherFeatures(),
-          0,
-          packed,
-          (1 + c.softChannels()) * c.voxels(),
-          c.teacherFeatures().length);
+    if (c.teacherFeatures() != null) {
+      blocks.add(ChannelBlock.halves(c.teacherFeatures(), c.featureChannelCount()));
     }
-    return new TrainingCase(packed, channels, c.labels(), c.shape());
+    return new TrainingCase(blocks, c.labels(), c.shape());
   }
 
   /** Soft-label channels S of group {@code g}'s patches (0: none). */

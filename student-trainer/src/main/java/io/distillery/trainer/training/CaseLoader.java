@@ -6,6 +6,7 @@ import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segml.transforms.TrilinearResize;
 import io.distillery.tensorcodec.DecodedTensor;
+import io.distillery.tensorcodec.HalfFloat;
 import io.distillery.tensorcodec.TensorCodec;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
@@ -29,7 +30,8 @@ import java.util.Set;
  * job's spacing: image trilinear, labels nearest, probabilities and feature maps trilinear (KD from
  * several teachers: their probabilities combined into one target per job class, {@link KdTargets});
  * CT clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
- * card's {@code PreprocessingSpec}). Every read verifies the stored SHA-256. Thread-safe.
+ * card's {@code PreprocessingSpec}). The training grid is {@link TrainingGrid}'s; feature maps are
+ * kept as fp16 on it. Every read verifies the stored SHA-256. Thread-safe.
  */
 public final class CaseLoader {
   private final ObjectStore store;
@@ -73,7 +75,7 @@ public final class CaseLoader {
       boolean features) {
     Parser<Volume> volumeParser = reader::readVolume;
     Volume original = Orientation.canonical(read(volume.image(), volumeParser));
-    Volume image = Resampler.toSpacing(original, spacingXyz);
+    Volume image = Resampler.toGrid(original, TrainingGrid.of(original.grid(), spacingXyz));
     Grid grid = image.grid();
     int[] shape = {grid.nz(), grid.ny(), grid.nx()};
     float[] normalised = normalise(image, volume.modality()).data();
@@ -103,26 +105,25 @@ public final class CaseLoader {
     float[] soft = null;
     int softChannels = 0;
     if (mode != SoftLabelMode.NONE) {
-      softChannels =
-          mode == SoftLabelMode.FOREGROUND_PER_ORGAN ? classes.size() - 1 : classes.size();
+      softChannels = softChannels(mode, classes.size());
       soft = softLabels(volume, outputs, mode, original.grid(), grid, softChannels);
     }
-    float[] featureData = null;
+    short[] featureData = null;
     int[] featureChannels = new int[0];
     if (features) {
       featureChannels = new int[outputs.size()];
-      float[][] maps = new float[outputs.size()][];
-      int total = 0;
       for (int k = 0; k < outputs.size(); k++) {
-        maps[k] = features(volume, outputs.get(k), original.grid(), grid);
-        featureChannels[k] = maps[k].length / grid.size();
-        total += maps[k].length;
+        featureChannels[k] = featureMap(volume, outputs.get(k)).channels();
       }
-      featureData = new float[total];
+      // One fp16 array for all teachers, filled channel by channel: no float copy of the maps on
+      // the training grid is ever held whole.
+      featureData =
+          new short
+              [Math.multiplyExact(java.util.Arrays.stream(featureChannels).sum(), grid.size())];
       int at = 0;
-      for (float[] map : maps) {
-        System.arraycopy(map, 0, featureData, at, map.length);
-        at += map.length;
+      for (int k = 0; k < outputs.size(); k++) {
+        features(volume, outputs.get(k), original.grid(), grid, featureData, at);
+        at += featureChannels[k] * grid.size();
       }
     }
     int[] labelledArray = labelled.stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -141,9 +142,20 @@ public final class CaseLoader {
         spacingDhw);
   }
 
-  /** One output's stored feature map ({@code C×D×H×W}) on the training grid. */
-  private float[] features(
-      VolumeIngested volume, TeacherOutputsProduced output, Grid originalGrid, Grid target) {
+  /**
+   * Soft-label channels a case holds in {@code mode} for a job of {@code classes} classes (the
+   * layout {@link #load} builds, and the memory estimate counts).
+   */
+  public static int softChannels(SoftLabelMode mode, int classes) {
+    return switch (mode) {
+      case NONE -> 0;
+      case ALL_CLASSES, TEACHERS_COMBINED -> classes;
+      case FOREGROUND_PER_ORGAN -> classes - 1;
+    };
+  }
+
+  private static TeacherOutputsProduced.FeatureMap featureMap(
+      VolumeIngested volume, TeacherOutputsProduced output) {
     TeacherOutputsProduced.FeatureMap map = output.featureMap();
     if (output.features() == null || map == null) {
       throw new TrainingException(
@@ -154,6 +166,21 @@ public final class CaseLoader {
               + " stored no feature map for "
               + volume.volumeId());
     }
+    return map;
+  }
+
+  /**
+   * One output's stored feature map ({@code C×D×H×W}) on the training grid, written as fp16 into
+   * {@code out} from {@code at}.
+   */
+  private void features(
+      VolumeIngested volume,
+      TeacherOutputsProduced output,
+      Grid originalGrid,
+      Grid target,
+      short[] out,
+      int at) {
+    TeacherOutputsProduced.FeatureMap map = featureMap(volume, output);
     Parser<DecodedTensor> codec = TensorCodec::decode;
     DecodedTensor decoded = read(output.features(), codec);
     long[] s = decoded.shape();
@@ -177,12 +204,25 @@ public final class CaseLoader {
               + " channels on "
               + xyz);
     }
-    return onTrainingGrid(
-        decoded.data(),
-        (int) s[0],
-        new int[] {(int) s[1], (int) s[2], (int) s[3]},
-        originalGrid,
-        target);
+    try {
+      onTrainingGridAsHalves(
+          decoded.data(),
+          (int) s[0],
+          new int[] {(int) s[1], (int) s[2], (int) s[3]},
+          originalGrid,
+          target,
+          out,
+          at);
+    } catch (ArithmeticException e) {
+      throw new TrainingException(
+          "feature map of "
+              + output.teacherId()
+              + " for "
+              + volume.volumeId()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**
@@ -195,24 +235,59 @@ public final class CaseLoader {
    */
   static float[] onTrainingGrid(
       float[] data, int channels, int[] fromDhw, Grid originalGrid, Grid target) {
-    int fromVoxels = fromDhw[0] * fromDhw[1] * fromDhw[2];
     int voxels = target.size();
+    float[] out = new float[channels * voxels];
+    for (int ch = 0; ch < channels; ch++) {
+      float[] resampled = channelOnTrainingGrid(data, ch, fromDhw, originalGrid, target);
+      System.arraycopy(resampled, 0, out, ch * voxels, voxels);
+    }
+    return out;
+  }
+
+  /**
+   * Like {@link #onTrainingGrid}, written as IEEE fp16 bits ({@link HalfFloat#fromFloat}, round to
+   * nearest even: relative error at most 2⁻¹¹) into {@code out} from {@code at}, one channel at a
+   * time.
+   *
+   * @throws ArithmeticException if a finite value is beyond the fp16 range (±65504)
+   */
+  static void onTrainingGridAsHalves(
+      float[] data,
+      int channels,
+      int[] fromDhw,
+      Grid originalGrid,
+      Grid target,
+      short[] out,
+      int at) {
+    int voxels = target.size();
+    for (int ch = 0; ch < channels; ch++) {
+      float[] resampled = channelOnTrainingGrid(data, ch, fromDhw, originalGrid, target);
+      int base = at + ch * voxels;
+      for (int i = 0; i < voxels; i++) {
+        float v = resampled[i];
+        short h = HalfFloat.fromFloat(v);
+        if (Float.isFinite(v) && !Float.isFinite(HalfFloat.toFloat(h))) {
+          throw new ArithmeticException(
+              "value " + v + " in channel " + ch + " is beyond the fp16 range (±65504)");
+        }
+        out[base + i] = h;
+      }
+    }
+  }
+
+  private static float[] channelOnTrainingGrid(
+      float[] data, int ch, int[] fromDhw, Grid originalGrid, Grid target) {
+    int fromVoxels = fromDhw[0] * fromDhw[1] * fromDhw[2];
     boolean onOriginalGrid =
         fromDhw[0] == originalGrid.nz()
             && fromDhw[1] == originalGrid.ny()
             && fromDhw[2] == originalGrid.nx();
-    float[] out = new float[channels * voxels];
-    for (int ch = 0; ch < channels; ch++) {
-      float[] channel = new float[fromVoxels];
-      System.arraycopy(data, ch * fromVoxels, channel, 0, fromVoxels);
-      float[] resampled =
-          onOriginalGrid
-              ? Resampler.toGrid(Volume.of(originalGrid, channel), target).data()
-              : TrilinearResize.resize(
-                  channel, 1, fromDhw, new int[] {target.nz(), target.ny(), target.nx()});
-      System.arraycopy(resampled, 0, out, ch * voxels, voxels);
-    }
-    return out;
+    float[] channel = new float[fromVoxels];
+    System.arraycopy(data, ch * fromVoxels, channel, 0, fromVoxels);
+    return onOriginalGrid
+        ? Resampler.toGrid(Volume.of(originalGrid, channel), target).data()
+        : TrilinearResize.resize(
+            channel, 1, fromDhw, new int[] {target.nz(), target.ny(), target.nx()});
   }
 
   private Volume normalise(Volume image, String modality) {

@@ -12,7 +12,9 @@ package io.distillery.trainer.training;
  * @param softLabels teacher probabilities {@code S×D×H×W} aligned to the job's needs, or null
  * @param softChannels S
  * @param teacherFeatures stored teacher feature maps {@code F×D×H×W} on the same grid as {@code
- *     image} (MS-KD's feature-wise term), teachers in job order, or null
+ *     image} (MS-KD's feature-wise term), teachers in job order, as IEEE fp16 bits ({@code
+ *     HalfFloat}: half the heap of floats; the maps are stored as fp16 anyway [our choice]), or
+ *     null
  * @param featureChannels channels of each teacher's map in {@code teacherFeatures} (sum F), or an
  *     empty array
  * @param shape D, H, W
@@ -26,7 +28,7 @@ public record PreparedCase(
     int[] labelledClasses,
     float[] softLabels,
     int softChannels,
-    float[] teacherFeatures,
+    short[] teacherFeatures,
     int[] featureChannels,
     int[] shape,
     double[] spacingDhwMm) {
@@ -59,6 +61,15 @@ public record PreparedCase(
   /** Total feature channels F (0 without feature maps). */
   public int featureChannelCount() {
     return teacherFeatures == null ? 0 : java.util.Arrays.stream(featureChannels).sum();
+  }
+
+  /** Bytes of heap this case's arrays hold (what {@link TrainingSetMemory} estimates). */
+  public long heapBytes() {
+    long bytes = (long) image.length * Float.BYTES;
+    bytes += softLabels == null ? 0 : (long) softLabels.length * Float.BYTES;
+    bytes += teacherFeatures == null ? 0 : (long) teacherFeatures.length * Short.BYTES;
+    bytes += labels == null ? 0 : (long) labels.length * Short.BYTES;
+    return bytes;
   }
 
   /** Voxels per channel. */

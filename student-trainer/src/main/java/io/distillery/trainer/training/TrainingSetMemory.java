@@ -1,26 +1,27 @@
 package io.distillery.trainer.training;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The heap a job's training set needs, checked before training starts so that a set too large for
- * the instance fails with the reason instead of an {@link OutOfMemoryError} in the loader.
+ * The heap a job's training set holds, estimated before any volume is loaded so that a set too
+ * large for the instance fails (or, for MS-KD's feature maps, falls back) with the reason instead
+ * of an {@link OutOfMemoryError} in the loader. The job makes this one check, on the voxels of each
+ * volume's {@link TrainingGrid} taken from its event.
  *
- * <p>The estimate counts the prepared cases (image, labels, soft labels and teacher feature maps,
- * float per voxel) and the packed copy {@link BatchSource} builds from them (all of them as
- * channels of one array), plus a fixed margin for the service itself and the prefetched patches.
+ * <p>The estimate is what {@link PreparedCase}s hold, each case's arrays once for the whole job
+ * ({@link BatchSource} samples from them in place): per training-grid voxel 4 bytes of image, 4 per
+ * soft-label channel, 2 per teacher feature channel (fp16) and 2 of labels, plus a fixed margin for
+ * the service itself, the patch sampler's foreground index and the prefetched patches.
  */
 public final class TrainingSetMemory {
   /** Heap kept for the service, the event catalogue and prefetched patches [our choice]. */
   public static final long MARGIN_BYTES = 96L << 20;
 
   /**
-   * Fraction of the maximum heap a training set may be estimated to take [our choice]. The arrays
-   * are large (one per case, 100 MB and more with feature maps), the loader's decoded and resampled
-   * intermediates are garbage at the same time, and a large array needs a contiguous region: a job
-   * whose estimate was below the 6 GiB heap still died of OutOfMemoryError while packing its cases
-   * (BTCV at 4 mm with four teachers' 8-channel feature maps).
+   * Fraction of the maximum heap a training set may be estimated to take [our choice]. While the
+   * cases load, each loader thread also holds a decoded full-resolution image, label and teacher
+   * outputs (hundreds of MB for a BTCV case) that become garbage at once, and the prepared arrays
+   * are large (one per case and channel group): half of the heap leaves room for both.
    */
   public static final double USABLE_HEAP_FRACTION = 0.5;
 
@@ -32,38 +33,28 @@ public final class TrainingSetMemory {
   private TrainingSetMemory() {}
 
   /**
-   * Bytes of heap {@code volumes} cases of {@code voxels} training-grid voxels each with {@code
-   * channels} float channels take, prepared and packed: the estimate made before loading.
+   * Bytes of heap one prepared case of {@code voxels} training-grid voxels holds: the float image,
+   * {@code softChannels} float soft-label channels, {@code featureChannels} fp16 feature channels
+   * and the labels.
    */
-  public static long bytesFor(long voxels, long channels) {
-    return 2 * voxels * channels * Float.BYTES;
+  public static long caseBytes(long voxels, int softChannels, int featureChannels) {
+    return voxels * ((1L + softChannels) * Float.BYTES + Short.BYTES)
+        + featureBytes(voxels, featureChannels);
   }
 
-  /** Bytes of heap the groups need while training. */
-  public static long bytesNeeded(List<SampleGroup> groups) {
-    long bytes = MARGIN_BYTES;
-    for (SampleGroup group : groups) {
-      for (PreparedCase c : group.cases()) {
-        long voxels = c.voxels();
-        long channels =
-            1L + (c.softLabels() == null ? 0 : c.softChannels()) + c.featureChannelCount();
-        long prepared = voxels * channels * Float.BYTES + (c.labels() == null ? 0 : voxels * 2);
-        long packed = c.softLabels() == null ? 0 : voxels * channels * Float.BYTES;
-        bytes += prepared + packed;
-      }
-    }
-    return bytes;
+  /** The part of {@link #caseBytes} taken by {@code featureChannels} fp16 feature channels. */
+  public static long featureBytes(long voxels, int featureChannels) {
+    return voxels * featureChannels * Short.BYTES;
   }
 
   /**
-   * Refuses a training set larger than the usable part of {@code maxHeapBytes}.
+   * Refuses a training set estimated at {@code neededBytes} (margin included) when it exceeds the
+   * usable part of {@code maxHeapBytes}.
    *
    * @throws TrainingException naming the cases, the need and the limit
    */
-  public static void require(List<SampleGroup> groups, long maxHeapBytes) {
-    long needed = bytesNeeded(groups);
-    if (needed > usable(maxHeapBytes)) {
-      int cases = groups.stream().mapToInt(g -> g.cases().size()).sum();
+  public static void require(long neededBytes, int cases, long maxHeapBytes) {
+    if (neededBytes > usable(maxHeapBytes)) {
       throw new TrainingException(
           String.format(
               Locale.ROOT,
@@ -72,7 +63,7 @@ public final class TrainingSetMemory {
                   + " student-trainer more memory, or use fewer cases, a coarser spacing or fewer"
                   + " teachers",
               cases,
-              needed >> 20,
+              neededBytes >> 20,
               usable(maxHeapBytes) >> 20,
               maxHeapBytes >> 20));
     }

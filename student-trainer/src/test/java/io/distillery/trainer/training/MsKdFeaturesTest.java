@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
+import io.distillery.tensorcodec.HalfFloat;
 import io.distillery.trainer.InvalidJobSpecException;
 import io.distillery.trainer.JobSpecParser;
 import io.distillery.volumeio.Affine;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MS-KD's feature-wise term in the trainer: stored teacher feature maps reach the training grid
- * like the soft labels, every patch carries the feature crop of its own image crop (flips
- * included), coarser student taps see average-pooled teacher maps, and the per-teacher adaptors are
- * trained and checkpointed with the student.
+ * like the soft labels, every patch carries the feature crop of its own image crop (flips included;
+ * maps held as fp16 and converted in the patch), coarser student taps see average-pooled teacher
+ * maps, and the per-teacher adaptors are trained and checkpointed with the student.
  */
 class MsKdFeaturesTest {
   private static final int[] SHAPE = {12, 12, 12};
@@ -38,22 +39,22 @@ class MsKdFeaturesTest {
 
   /**
    * A case whose image value v is its voxel's linear index + 1 over the voxel count (unique, > 0),
-   * two soft-label channels {@code 0.5·v} and {@code 1 − v} and two teachers' maps: teacher 0
-   * channels {@code 2v + 1} and {@code −v}, teacher 1 {@code v + 5}.
+   * two soft-label channels {@code 0.5·v} and {@code 1 − v} and two teachers' maps, held as fp16
+   * like the loader's: teacher 0 channels {@code 2v + 1} and {@code −v}, teacher 1 {@code v + 5}.
    */
   private static PreparedCase knownCase() {
     int n = SHAPE[0] * SHAPE[1] * SHAPE[2];
     float[] image = new float[n];
     float[] soft = new float[2 * n];
-    float[] features = new float[3 * n];
+    short[] features = new short[3 * n];
     for (int i = 0; i < n; i++) {
       float v = (i + 1) / (float) n;
       image[i] = v;
       soft[i] = 0.5f * v;
       soft[n + i] = 1 - v;
-      features[i] = 2 * v + 1;
-      features[n + i] = -v;
-      features[2 * n + i] = v + 5;
+      features[i] = HalfFloat.fromFloat(2 * v + 1);
+      features[n + i] = HalfFloat.fromFloat(-v);
+      features[2 * n + i] = HalfFloat.fromFloat(v + 5);
     }
     return new PreparedCase(
         "known",
@@ -102,14 +103,35 @@ class MsKdFeaturesTest {
             high = Math.max(high, v);
             assertThat(soft[2 * b * voxels + i]).isCloseTo(0.5f * v, within(1e-6f));
             assertThat(soft[(2 * b + 1) * voxels + i]).isCloseTo(1 - v, within(1e-6f));
-            assertThat(t0[(2 * b) * voxels + i]).isCloseTo(2 * v + 1, within(1e-6f));
-            assertThat(t0[(2 * b + 1) * voxels + i]).isCloseTo(-v, within(1e-6f));
-            assertThat(t1[b * voxels + i]).isCloseTo(v + 5, within(1e-6f));
+            // Exactly the fp16 value of this voxel's map (the −v channel tells neighbouring
+            // voxels apart: its fp16 steps are finer than v's), and the float32 value within
+            // fp16 precision.
+            assertHalfOf(t0[(2 * b) * voxels + i], 2 * v + 1);
+            assertHalfOf(t0[(2 * b + 1) * voxels + i], -v);
+            assertHalfOf(t1[b * voxels + i], v + 5);
           }
         }
         assertThat(high - low).as("patches are real crops, not constant").isPositive();
       }
     }
+  }
+
+  /** {@code actual} is {@code fp32} rounded to fp16: equal to it within fp16 precision. */
+  private static void assertHalfOf(float actual, float fp32) {
+    assertThat(actual).isEqualTo(HalfFloat.toFloat(HalfFloat.fromFloat(fp32)));
+    assertThat(actual).isCloseTo(fp32, within(Math.abs(fp32) * 0x1p-11f));
+  }
+
+  @Test
+  void aValueBeyondTheHalfRangeIsRefusedNotTurnedIntoInfinity() {
+    Grid grid = new Grid(2, 2, 2, Affine.diagonal(3, 3, 3, 0, 0, 0));
+    float[] map = {1, 2, 3, 70000, 5, 6, 7, 8};
+    short[] out = new short[8];
+    assertThatThrownBy(
+            () ->
+                CaseLoader.onTrainingGridAsHalves(map, 1, new int[] {2, 2, 2}, grid, grid, out, 0))
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessageContaining("fp16 range");
   }
 
   @Test

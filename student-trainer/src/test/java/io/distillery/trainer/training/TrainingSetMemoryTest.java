@@ -3,42 +3,41 @@ package io.distillery.trainer.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainingSetMemoryTest {
 
-  private static PreparedCase withSoftLabels(int softChannels) {
+  @Test
+  void theEstimateIsWhatAPreparedCaseHoldsWithFeatureMapsAsHalves() {
     int[] shape = {16, 32, 32};
     int voxels = 16 * 32 * 32;
-    return new PreparedCase(
-        "v",
-        "CT",
-        new float[voxels],
-        null,
-        new int[0],
-        new float[voxels * softChannels],
-        softChannels,
-        shape,
-        new double[] {4, 4, 4});
+    PreparedCase c =
+        new PreparedCase(
+            "v",
+            "CT",
+            new float[voxels],
+            new short[voxels],
+            new int[0],
+            new float[4 * voxels],
+            4,
+            new short[12 * voxels],
+            new int[] {8, 4},
+            shape,
+            new double[] {4, 4, 4});
+    // image 4 + soft labels 4·4 + labels 2 + features 12·2 bytes per voxel
+    assertThat(TrainingSetMemory.caseBytes(voxels, 4, 12)).isEqualTo(voxels * (4L + 16 + 2 + 24));
+    assertThat(c.heapBytes()).isEqualTo(TrainingSetMemory.caseBytes(voxels, 4, 12));
+    assertThat(TrainingSetMemory.featureBytes(voxels, 12)).isEqualTo(voxels * 24L);
   }
 
   @Test
-  void countsThePreparedCasesAndThePackedCopy() {
-    SampleGroup group =
-        new SampleGroup("unlabelled", List.of(withSoftLabels(4), withSoftLabels(4)), new int[0], 0);
-    long perCase = 16L * 32 * 32 * 5 * Float.BYTES * 2;
-    assertThat(TrainingSetMemory.bytesNeeded(List.of(group)))
-        .isEqualTo(TrainingSetMemory.MARGIN_BYTES + 2 * perCase);
-  }
-
-  @Test
-  void aSetLargerThanTheHeapIsRefusedWithTheNumbers() {
-    SampleGroup group = new SampleGroup("unlabelled", List.of(withSoftLabels(4)), new int[0], 0);
-    assertThatThrownBy(() -> TrainingSetMemory.require(List.of(group), 64L << 20))
+  void aSetLargerThanTheUsableHeapIsRefusedWithTheNumbers() {
+    long needed = TrainingSetMemory.MARGIN_BYTES + (40L << 20);
+    assertThatThrownBy(() -> TrainingSetMemory.require(needed, 3, 256L << 20))
         .isInstanceOf(TrainingException.class)
-        .hasMessageContaining("1 cases")
-        .hasMessageContaining("allows 32 MiB for it (half of -Xmx 64 MiB)");
-    TrainingSetMemory.require(List.of(group), 1L << 30);
+        .hasMessageContaining("3 cases")
+        .hasMessageContaining("needs about 136 MiB")
+        .hasMessageContaining("allows 128 MiB for it (half of -Xmx 256 MiB)");
+    TrainingSetMemory.require(needed, 3, 1L << 30);
   }
 }

@@ -1,5 +1,6 @@
 package io.distillery.segml.transforms;
 
+import io.distillery.tensorcodec.HalfFloat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.SplittableRandom;
  * as often as large ones), plus {@link Augmentation}. A fraction {@code foregroundFraction} of the
  * patches is centred on a random voxel of a random present foreground class of a random case; the
  * others are uniform (fully inside the volume where it is large enough). Voxels outside the volume
- * read as 0 (image) and background (labels). Deterministic for a seed; not thread-safe (use one per
- * thread or a {@link PrefetchingSampler}).
+ * read as 0 (image) and background (labels). Channels a {@link TrainingCase} holds as fp16 are
+ * converted to float as the patch is cut, so patches are always float. Deterministic for a seed;
+ * not thread-safe (use one per thread or a {@link PrefetchingSampler}).
  */
 public final class PatchSampler {
   private final List<TrainingCase> cases;
@@ -131,7 +133,18 @@ public final class PatchSampler {
     short[] labels = new short[voxels];
     boolean axisAligned = isSignedIdentity(m);
     int sourceVoxels = shape[0] * shape[1] * shape[2];
-    float[] src = c.image();
+    // Each channel's array and offset, resolved once per patch rather than per voxel.
+    float[][] floatSource = new float[channels][];
+    short[][] halfSource = new short[channels][];
+    int[] offset = new int[channels];
+    int ch0 = 0;
+    for (ChannelBlock block : c.blocks()) {
+      for (int k = 0; k < block.count(); k++, ch0++) {
+        floatSource[ch0] = block.floatData();
+        halfSource[ch0] = block.halfData();
+        offset[ch0] = k * sourceVoxels;
+      }
+    }
     short[] srcLabels = c.labels();
     int half0 = patchSize[0] / 2;
     int half1 = patchSize[1] / 2;
@@ -155,9 +168,12 @@ public final class PatchSampler {
             image[ch * voxels + o] =
                 axisAligned
                     ? (inside(nz, ny, nx, shape)
-                        ? src[ch * sourceVoxels + (nz * shape[1] + ny) * shape[2] + nx]
+                        ? value(
+                            floatSource[ch],
+                            halfSource[ch],
+                            offset[ch] + (nz * shape[1] + ny) * shape[2] + nx)
                         : 0f)
-                    : trilinear(src, ch * sourceVoxels, shape, sz, sy, sx);
+                    : trilinear(floatSource[ch], halfSource[ch], offset[ch], shape, sz, sy, sx);
           }
         }
       }
@@ -181,7 +197,13 @@ public final class PatchSampler {
     return z >= 0 && y >= 0 && x >= 0 && z < shape[0] && y < shape[1] && x < shape[2];
   }
 
-  private static float trilinear(float[] v, int offset, int[] shape, double z, double y, double x) {
+  /** Value {@code i} of a channel held as floats ({@code f}) or as fp16 bits ({@code h}). */
+  private static float value(float[] f, short[] h, int i) {
+    return f != null ? f[i] : HalfFloat.toFloat(h[i]);
+  }
+
+  private static float trilinear(
+      float[] f, short[] h, int offset, int[] shape, double z, double y, double x) {
     int z0 = (int) Math.floor(z);
     int y0 = (int) Math.floor(y);
     int x0 = (int) Math.floor(x);
@@ -197,7 +219,7 @@ public final class PatchSampler {
           int xx = x0 + c;
           if (inside(zz, yy, xx, shape)) {
             double w = (a == 0 ? 1 - fz : fz) * (b == 0 ? 1 - fy : fy) * (c == 0 ? 1 - fx : fx);
-            sum += w * v[offset + (zz * shape[1] + yy) * shape[2] + xx];
+            sum += w * value(f, h, offset + (zz * shape[1] + yy) * shape[2] + xx);
           }
         }
       }

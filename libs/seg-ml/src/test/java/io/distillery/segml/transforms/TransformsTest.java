@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.distillery.tensorcodec.HalfFloat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +147,62 @@ class TransformsTest {
         assertThat(fetched.labels()).containsExactly(direct.labels());
       }
     }
+  }
+
+  @Test
+  void channelsHeldAsHalvesSampleExactlyLikeTheirFloatValues() {
+    // 20³: a float image (its index), one more float channel, and a two-channel fp16 block; the
+    // reference packs the float value of every channel (an fp16 value converts exactly) in one
+    // array. Same seed, same draws: patches must agree bit for bit, rotated (trilinear) or not.
+    int n = 8000;
+    float[] image = new float[n];
+    float[] soft = new float[n];
+    short[] halves = new short[2 * n];
+    float[] packed = new float[4 * n];
+    short[] labels = new short[n];
+    for (int i = 0; i < n; i++) {
+      image[i] = i;
+      soft[i] = 1f / (1 + i);
+      halves[i] = HalfFloat.fromFloat((float) Math.sin(i * 0.1) * 3);
+      halves[n + i] = HalfFloat.fromFloat(i / 7f);
+      packed[i] = image[i];
+      packed[n + i] = soft[i];
+      packed[2 * n + i] = HalfFloat.toFloat(halves[i]);
+      packed[3 * n + i] = HalfFloat.toFloat(halves[n + i]);
+      labels[i] = (short) (i % 97 == 0 ? 1 : 0);
+    }
+    int[] shape = {20, 20, 20};
+    TrainingCase blocks =
+        new TrainingCase(
+            List.of(
+                ChannelBlock.floats(image, 1),
+                ChannelBlock.floats(soft, 1),
+                ChannelBlock.halves(halves, 2)),
+            labels,
+            shape);
+    assertThat(blocks.channels()).isEqualTo(4);
+    TrainingCase reference = new TrainingCase(packed, 4, labels, shape);
+    for (Augmentation augmentation :
+        List.of(new Augmentation(0.5, 0, 0, 0, 0, 0), new Augmentation(0.5, 0, 0, 1.0, 15, 0.1))) {
+      PatchSampler a = new PatchSampler(List.of(blocks), new int[] {8, 8, 8}, 0.5, augmentation, 7);
+      PatchSampler b =
+          new PatchSampler(List.of(reference), new int[] {8, 8, 8}, 0.5, augmentation, 7);
+      for (int k = 0; k < 10; k++) {
+        Patch p = a.next();
+        Patch q = b.next();
+        assertThat(p.channels()).isEqualTo(4);
+        assertThat(p.image()).containsExactly(q.image());
+        assertThat(p.labels()).containsExactly(q.labels());
+      }
+    }
+    assertThatThrownBy(
+            () ->
+                new TrainingCase(
+                    List.of(ChannelBlock.floats(image, 1), ChannelBlock.halves(halves, 3)),
+                    labels,
+                    shape))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("for 3 channels");
   }
 
   @Test
