@@ -173,12 +173,12 @@ public class JobRunner {
         normSet = Math.max(normSet, set);
       }
       LOG.infof(
-          "job %s: %d cases loaded; their arrays hold %d MiB of heap (estimated %d MiB, plus the"
+          "job %s: %d cases loaded; their arrays hold %d KiB of heap (estimated %d KiB, plus the"
               + " %d MiB margin)",
           spec.jobId(),
           plan.size(),
-          held >> 20,
-          (memory.estimatedBytes() - TrainingSetMemory.MARGIN_BYTES) >> 20,
+          held >> 10,
+          (memory.estimatedBytes() - TrainingSetMemory.MARGIN_BYTES) >> 10,
           TrainingSetMemory.MARGIN_BYTES >> 20);
       context.update(s -> s.withState(JobState.RUNNING, null), true);
       try (BatchSource source =
