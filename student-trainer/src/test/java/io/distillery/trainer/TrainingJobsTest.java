@@ -19,6 +19,7 @@ import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segml.checkpoint.Checkpoint;
+import io.distillery.segml.checkpoint.ModelCard;
 import io.distillery.segml.engine.EngineSelector;
 import io.distillery.segml.engine.InferenceEngine;
 import io.distillery.trainer.config.TrainerConfig;
@@ -182,6 +183,8 @@ class TrainingJobsTest {
                     + "\"datasets\": [{\"id\": \"cat-multi\"}],"
                     + "\"unlabelled\": [{\"id\": \"cat-pool\", \"split\": \"unlabelled\"}],"
                     + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 4, \"depth\": 2},"
+                    // T1 and T2 are published as teachers too (applyTo: training set + pool)
+                    + "\"publishTeachers\": [\"c-online-t1\", \"c-online-t2\"],"
                     + lite
                     + "}");
     new TestCatalog(store, config.s3().bucket(), probe)
@@ -196,10 +199,12 @@ class TrainingJobsTest {
 
     // Published events and loadable artifacts
     Map<String, TeacherModelPublished> teachers = new HashMap<>();
+    Map<String, TeacherModelPublished> teachersById = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.TEACHER_MODEL_PUBLISHED)) {
       TeacherModelPublished e =
           codec.decode(headers(r), r.value(), TeacherModelPublished.class).event();
       teachers.put(e.jobId(), e);
+      teachersById.put(e.teacherId(), e);
     }
     assertThat(teachers).containsKeys("t-multi", "t-liver");
     assertThat(teachers.get("t-liver").outputClasses()).containsEntry("1", "liver").hasSize(2);
@@ -212,6 +217,49 @@ class TrainingJobsTest {
           .extracting(OnnxMl.ValueInfoProto::getName)
           .containsExactly("logits", "feature.decoder.0");
     }
+
+    // cross-teaching-online with publishTeachers: T1 (transposed-conv up-sampling) and T2
+    // (interpolation up-sampling) published like a teacher job's teacher, plus the student.
+    assertThat(teachersById.values().stream().filter(t -> "c-online".equals(t.jobId())).toList())
+        .extracting(TeacherModelPublished::teacherId)
+        .containsExactlyInAnyOrder("c-online-t1", "c-online-t2");
+    Map<String, String> upsampling =
+        Map.of("c-online-t1", "TRANSPOSED_CONV", "c-online-t2", "TRILINEAR");
+    for (String id : List.of("c-online-t1", "c-online-t2")) {
+      TeacherModelPublished t = teachersById.get(id);
+      assertThat(t.version()).isEqualTo("1");
+      assertThat(t.format()).isEqualTo("djl");
+      assertThat(t.modality()).isEqualTo("CT");
+      assertThat(t.datasets()).containsExactly("cat-multi", "cat-pool");
+      assertThat(t.outputClasses()).containsEntry("0", "background").containsEntry("2", "spleen");
+      assertThat(t.files()).containsKeys("params", "onnx", "modelCard");
+      assertThat(t.manifest().key()).isEqualTo("teachers/" + id + "/1/manifest.json");
+      try (InputStream in = store.get(t.manifest().bucket(), t.manifest().key(), true)) {
+        var manifest = codec.mapper().readTree(in);
+        assertThat(manifest.get("teacherId").asText()).isEqualTo(id);
+        assertThat(manifest.get("datasets").toString()).isEqualTo("[\"cat-multi\",\"cat-pool\"]");
+        assertThat(manifest.get("featureTap").asText()).isEqualTo("feature.decoder.0");
+      }
+      // The declared tap is an output of the teacher's own ONNX model (its residual decoder).
+      assertThat(t.featureTap()).isEqualTo("feature.decoder.0");
+      ObjectRef teacherOnnx = t.files().get("onnx");
+      try (InputStream in = store.get(teacherOnnx.bucket(), teacherOnnx.key(), true)) {
+        assertThat(OnnxMl.ModelProto.parseFrom(in).getGraph().getOutputList())
+            .extracting(OnnxMl.ValueInfoProto::getName)
+            .containsExactly("logits", "feature.decoder.0");
+      }
+      ModelCard card = assertLoads(t.files(), "onnx");
+      assertThat(card.name()).isEqualTo(id);
+      assertThat(card.architecture().upsampling().name()).isEqualTo(upsampling.get(id));
+      assertThat(card.architecture().residual()).isTrue();
+    }
+    given()
+        .get("/api/v1/jobs/c-online")
+        .then()
+        .statusCode(200)
+        .body("published.'c-online-t1/onnx'", org.hamcrest.Matchers.notNullValue())
+        .body("published.'c-online-t2/manifest'", org.hamcrest.Matchers.notNullValue())
+        .body("published.onnx", org.hamcrest.Matchers.notNullValue());
 
     Map<String, StudentModelPublished> students = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
@@ -404,7 +452,11 @@ class TrainingJobsTest {
             });
   }
 
-  private void assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {
+  /**
+   * Loads params + card through {@link Checkpoint#load} and runs the ONNX file of {@code onnxRole}
+   * on ONNX Runtime through the engine selection; returns the model card.
+   */
+  private ModelCard assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {
     Path dir = Files.createTempDirectory("published");
     for (String role : List.of("params", "modelCard", onnxRole)) {
       ObjectRef ref = files.get(role);
@@ -425,10 +477,12 @@ class TrainingJobsTest {
               new EngineSelector.Models(
                   dir.resolve("model.onnx"), null, 1, null, loaded.network(), 0, 1),
               List.of(InferenceEngine.ONNX_RUNTIME));
+      assertThat(selection.engine()).isEqualTo(InferenceEngine.ONNX_RUNTIME);
       try (var predictor = selection.predictor()) {
         float[] logits = predictor.predict(new float[16 * 16 * 16], 1, new int[] {16, 16, 16});
         assertThat(logits).hasSize(loaded.network().outChannels() * 16 * 16 * 16);
       }
+      return loaded.card();
     }
   }
 
