@@ -27,7 +27,8 @@ import java.util.Map;
  *     order, at the job's {@code modelVersion}; empty (the default) publishes the student only
  * @param network the trained network (the student, or the teacher of a teacher job)
  * @param teacherNetwork the teachers' network of cross-teaching-online, else null
- * @param hyperParameters resolved hyper-parameters (methods.md defaults filled in)
+ * @param hyperParameters resolved hyper-parameters (methods.md defaults filled in; switches such as
+ *     {@code sharedNorms} as 1.0 / 0.0)
  * @param budget steps and sampling
  * @param seed seed of every random choice of the job
  * @param resolved the spec as JSON with defaults filled in (what is stored and shown)

@@ -72,6 +72,12 @@ public final class JobSpecParser {
           "budget",
           "seed");
 
+  /**
+   * Hyper-parameters that are switches: given as {@code true}/{@code false} (or 1/0), held as 1.0 /
+   * 0.0 like every hyper-parameter, shown as booleans in the resolved spec and the model card.
+   */
+  public static final Set<String> SWITCHES = Set.of("sharedNorms");
+
   private JobSpecParser() {}
 
   /**
@@ -265,6 +271,9 @@ public final class JobSpecParser {
       case UNPAIRED_CT_MR -> {
         d.put("temperature", 2.0);
         d.put("kdWeight", 0.5);
+        // Off: Dou et al.'s method keeps one norm set per modality; on is their "everything
+        // shared" comparison (one norm set for CT and MR alike).
+        d.put("sharedNorms", 0.0);
       }
       case CROSS_TEACHING_OFFLINE, CROSS_TEACHING_ONLINE -> {
         d.put("temperature", 1.0);
@@ -299,6 +308,15 @@ public final class JobSpecParser {
                 + " (known: "
                 + hyper.keySet()
                 + ")");
+      } else if (SWITCHES.contains(e.getKey())) {
+        JsonNode v = e.getValue();
+        if (v.isBoolean()) {
+          hyper.put(e.getKey(), v.asBoolean() ? 1.0 : 0.0);
+        } else if (v.isNumber() && (v.asDouble() == 0 || v.asDouble() == 1)) {
+          hyper.put(e.getKey(), v.asDouble());
+        } else {
+          errors.add("hyperParameters." + e.getKey() + " must be true or false, was " + v);
+        }
       } else if (!e.getValue().isNumber()) {
         errors.add("hyperParameters." + e.getKey() + " must be a number");
       } else {
@@ -322,7 +340,14 @@ public final class JobSpecParser {
       errors.add("hyperParameters.foregroundFraction must be in [0, 1]");
     }
     ObjectNode resolved = JsonNodeFactory.instance.objectNode();
-    hyper.forEach(resolved::put);
+    hyper.forEach(
+        (k, v) -> {
+          if (SWITCHES.contains(k)) {
+            resolved.put(k, v != 0);
+          } else {
+            resolved.put(k, v);
+          }
+        });
     spec.set("hyperParameters", resolved);
     return Map.copyOf(hyper);
   }

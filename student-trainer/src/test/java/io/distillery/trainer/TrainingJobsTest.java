@@ -331,19 +331,28 @@ class TrainingJobsTest {
         .isTrue();
   }
 
-  /** Unpaired CT/MR co-training: one model per modality from one job. */
+  /**
+   * Unpaired CT/MR co-training: one model per modality from one job; with {@code sharedNorms} the
+   * two per-modality models are the same network.
+   */
   @Test
   void unpairedCtMrCoTrainingPublishesOneModelPerModality() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
     String lite = TINY.formatted("LiteUNet3d", TestCatalog.trainingSpacingMm());
-    submit(
-        "{\"jobId\": \"c-unpaired\", \"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
+    String common =
+        "\"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
             + classes
             + "\"validation\": [{\"id\": \"cat-multi\", \"split\": \"val\"}, {\"id\": \"cat-mr\", \"split\": \"val\"}],"
             + "\"datasets\": [{\"id\": \"cat-multi\"}, {\"id\": \"cat-mr\"}],"
-            + lite
+            + lite;
+    submit("{\"jobId\": \"c-unpaired\", " + common + "}");
+    // Everything shared, norms included; the prototype KD keeps its default weight (0.5).
+    submit(
+        "{\"jobId\": \"c-unpaired-shared\", \"hyperParameters\": {\"sharedNorms\": true}, "
+            + common
             + "}");
     awaitSucceeded("c-unpaired");
+    awaitSucceeded("c-unpaired-shared");
     Map<String, StudentModelPublished> students = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
       StudentModelPublished e =
@@ -355,6 +364,54 @@ class TrainingJobsTest {
     assertThat(students.get("c-unpaired").metrics())
         .containsKeys("CT/dice/liver", "MR/dice/spleen");
     assertLoads(students.get("c-unpaired").files(), "onnx-MR");
+
+    StudentModelPublished shared = students.get("c-unpaired-shared");
+    assertThat(shared.files()).containsKeys("onnx-CT", "onnx-MR", "params", "modelCard");
+    assertThat(shared.metrics()).containsKeys("CT/dice/liver", "MR/dice/spleen");
+    assertThat(lossesOf("c-unpaired-shared"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).containsKeys("diceCt", "diceMr", "kd", "total"));
+    ModelCard card = assertLoads(shared.files(), "onnx-CT");
+    assertLoads(shared.files(), "onnx-MR");
+    assertThat(card.modalities()).containsExactly("CT", "MR");
+    assertThat(card.architecture().normSets()).isEqualTo(2);
+    assertThat(card.hyperParameters()).containsEntry("sharedNorms", true);
+    // The two per-modality ONNX files hold the same graph (weights included); only the doc
+    // string naming the norm set differs.
+    OnnxMl.GraphProto ct;
+    OnnxMl.GraphProto mr;
+    try (InputStream in =
+        store.get(config.s3().bucket(), shared.files().get("onnx-CT").key(), true)) {
+      ct = OnnxMl.ModelProto.parseFrom(in).getGraph();
+    }
+    try (InputStream in =
+        store.get(config.s3().bucket(), shared.files().get("onnx-MR").key(), true)) {
+      mr = OnnxMl.ModelProto.parseFrom(in).getGraph();
+    }
+    assertThat(mr).isEqualTo(ct);
+    // ... and so do the params: every instance norm's CT and MR rows are equal.
+    Path dir = Files.createTempDirectory("shared");
+    for (String role : List.of("params", "modelCard")) {
+      ObjectRef ref = shared.files().get(role);
+      try (InputStream in = store.get(ref.bucket(), ref.key(), true)) {
+        Files.copy(
+            in, dir.resolve(role.equals("params") ? Checkpoint.PARAMS_FILE : Checkpoint.CARD_FILE));
+      }
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      int norms = 0;
+      for (var p : Checkpoint.load(dir, manager).network().getParameters()) {
+        var a = p.getValue().getArray();
+        if (p.getValue().getType() == ai.djl.nn.Parameter.Type.GAMMA
+            || p.getValue().getType() == ai.djl.nn.Parameter.Type.BETA) {
+          assertThat(a.get(1).toFloatArray())
+              .as(p.getKey())
+              .containsExactly(a.get(0).toFloatArray());
+          norms++;
+        }
+      }
+      assertThat(norms).isPositive();
+    }
   }
 
   @Test

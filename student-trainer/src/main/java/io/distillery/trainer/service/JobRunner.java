@@ -31,6 +31,7 @@ import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpec.DataSelection;
 import io.distillery.trainer.JobSpec.NetworkConfig;
 import io.distillery.trainer.JobSpec.TeacherRef;
+import io.distillery.trainer.JobSpecParser;
 import io.distillery.trainer.JobState;
 import io.distillery.trainer.JobStatus;
 import io.distillery.trainer.Method;
@@ -45,6 +46,7 @@ import io.distillery.trainer.training.Objective;
 import io.distillery.trainer.training.Objectives;
 import io.distillery.trainer.training.PreparedCase;
 import io.distillery.trainer.training.SampleGroup;
+import io.distillery.trainer.training.SharedNorms;
 import io.distillery.trainer.training.SoftLabelMode;
 import io.distillery.trainer.training.Trainer;
 import io.distillery.trainer.training.TrainingException;
@@ -192,6 +194,10 @@ public class JobRunner {
         trainer.close();
       }
       SegmentationNetwork published = objective.networks().get(0);
+      if (published.spec().normSets() < objective.modalities().size()) {
+        // unpaired-ct-mr with sharedNorms: published with one (identical) norm set per modality.
+        published = SharedNorms.perModality(published, objective.modalities().size(), manager);
+      }
       Map<String, Double> metrics = validate(spec, published, validation);
       Map<String, String> files = new LinkedHashMap<>();
       // cross-teaching-online's T1 and T2 (networks 1 and 2) go out first, so that the student's
@@ -548,7 +554,9 @@ public class JobRunner {
       }
       case UNPAIRED_CT_MR ->
           Objectives.unpairedCtMr(
-              init(manager, network(spec.network(), classes, 2, null)),
+              init(
+                  manager,
+                  network(spec.network(), classes, spec.hyper("sharedNorms") != 0 ? 1 : 2, null)),
               new UnpairedCtMrLoss(
                   (float) spec.hyper("temperature"), (float) spec.hyper("kdWeight")),
               batch);
@@ -655,6 +663,7 @@ public class JobRunner {
     List<String> modalities =
         spec.method() == Method.UNPAIRED_CT_MR ? List.of("CT", "MR") : List.of(spec.modality());
     Map<String, Object> hyper = new LinkedHashMap<>(spec.hyperParameters());
+    JobSpecParser.SWITCHES.forEach(k -> hyper.computeIfPresent(k, (n, v) -> (Double) v != 0));
     hyper.put("method", spec.method().methodName());
     hyper.put("steps", spec.budget().steps());
     hyper.put("batchSize", spec.budget().batchSize());

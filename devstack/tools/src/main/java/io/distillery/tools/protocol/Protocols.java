@@ -302,33 +302,42 @@ public final class Protocols {
     mrOnly.putArray("applyTo").add("no-soft-labels");
     network(mrOnly, "network", "UNet3d", 8, 3);
     jobs.add(new Job("mr-only", Role.TEACHER, mrOnly, true, "MR only (supervised)"));
-    for (boolean prototypes : new boolean[] {false, true}) {
-      String key = prototypes ? "separate-norms-prototype-kd" : "separate-norms";
-      ObjectNode s =
-          common(
-              jobId("unpaired-ct-mr", run, key),
-              "co-train",
-              "unpaired-ct-mr",
-              "unpaired-" + key,
-              run,
-              budget,
-              seed);
-      classes(s, FOUR_ORGAN_CLASSES);
-      selections(s, "datasets", List.of(ct, mrTrain));
-      network(s, "network", "UNet3d", 8, 3);
-      // The prototype KL is the method's kdWeight term (0.5 at T = 2); 0 leaves the
-      // modality-specific norms alone.
-      s.putObject("hyperParameters").put("kdWeight", prototypes ? 0.5 : 0.0);
-      jobs.add(
-          new Job(
-              key,
-              Role.STUDENT,
-              s,
-              true,
-              prototypes
-                  ? "CT+MR, modality-specific norms + prototype KD"
-                  : "CT+MR, modality-specific norms"));
-    }
+    // The three CT+MR arms differ only in the hyper-parameters: the prototype KL is the method's
+    // kdWeight term (0.5 at T = 2; 0 leaves the modality-specific norms alone), sharedNorms puts
+    // CT and MR through one instance-norm set (everything shared).
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "separate-norms",
+        0.0,
+        false,
+        "CT+MR, modality-specific norms");
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "separate-norms-prototype-kd",
+        0.5,
+        false,
+        "CT+MR, modality-specific norms + prototype KD");
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "everything-shared",
+        0.0,
+        true,
+        "CT+MR, everything shared");
     return new Protocol(
         "unpaired-ct-mr",
         "Unpaired CT/MR: chaos-mr (12 train, 2 validate) with btcv-ct-4organ",
@@ -338,10 +347,38 @@ public final class Protocols {
         mrVal,
         FOUR_ORGAN_LABELS,
         jobs,
-        List.of(
-            "CT+MR with everything shared (norms included): the trainer has no such option;"
-                + " unpaired-ct-mr always keeps one instance-norm set per modality and a supervised"
-                + " job normalises a single modality"));
+        List.of());
+  }
+
+  /** One co-train unpaired-ct-mr arm of the unpaired-ct-mr protocol. */
+  private static void unpairedArm(
+      List<Job> jobs,
+      String run,
+      Budget budget,
+      long seed,
+      DataUse ct,
+      DataUse mrTrain,
+      String key,
+      double kdWeight,
+      boolean sharedNorms,
+      String arm) {
+    ObjectNode s =
+        common(
+            jobId("unpaired-ct-mr", run, key),
+            "co-train",
+            "unpaired-ct-mr",
+            "unpaired-" + key,
+            run,
+            budget,
+            seed);
+    classes(s, FOUR_ORGAN_CLASSES);
+    selections(s, "datasets", List.of(ct, mrTrain));
+    network(s, "network", "UNet3d", 8, 3);
+    ObjectNode hp = s.putObject("hyperParameters").put("kdWeight", kdWeight);
+    if (sharedNorms) {
+      hp.put("sharedNorms", true);
+    }
+    jobs.add(new Job(key, Role.STUDENT, s, true, arm));
   }
 
   static Protocol crossTeaching(Budget budget, long seed, String run) {

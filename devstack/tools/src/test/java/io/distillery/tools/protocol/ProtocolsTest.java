@@ -92,7 +92,8 @@ class ProtocolsTest {
     assertThat(methods("mskd-btcv"))
         .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.MSKD);
     assertThat(methods("unpaired-ct-mr"))
-        .containsExactly(Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
+        .containsExactly(
+            Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
     assertThat(methods("cross-teaching"))
         .containsExactly(
             Method.SUPERVISED, Method.CROSS_TEACHING_ONLINE, Method.CROSS_TEACHING_OFFLINE);
@@ -167,6 +168,25 @@ class ProtocolsTest {
     assertThat(feature.teachers()).isEqualTo(logit.teachers());
     assertThat(feature.datasets()).isEqualTo(logit.datasets());
     assertThat(jobs.get(jobs.size() - 1).arm()).startsWith("(d)");
+  }
+
+  @Test
+  void unpairedArmsDifferOnlyInKdWeightAndSharedNorms() {
+    Protocol p = Protocols.define("unpaired-ct-mr", BUDGET, 42, "1");
+    assertThat(p.notRun()).isEmpty();
+    var jobs = p.jobs();
+    JobSpec separate = JobSpecParser.fromTree(jobs.get(1).spec(), null);
+    JobSpec prototypes = JobSpecParser.fromTree(jobs.get(2).spec(), null);
+    JobSpec shared = JobSpecParser.fromTree(jobs.get(3).spec(), null);
+    assertThat(jobs.get(3).arm()).isEqualTo("CT+MR, everything shared");
+    assertThat(separate.hyper("kdWeight")).isZero();
+    assertThat(separate.hyper("sharedNorms")).isZero();
+    assertThat(prototypes.hyper("kdWeight")).isEqualTo(0.5);
+    assertThat(prototypes.hyper("sharedNorms")).isZero();
+    assertThat(shared.hyper("kdWeight")).isZero();
+    assertThat(shared.hyper("sharedNorms")).isEqualTo(1.0);
+    assertThat(shared.datasets()).isEqualTo(separate.datasets());
+    assertThat(shared.network()).isEqualTo(separate.network());
   }
 
   private static List<Method> methods(String name) {
