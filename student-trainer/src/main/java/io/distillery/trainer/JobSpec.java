@@ -19,11 +19,16 @@ import java.util.Map;
  * @param validation validation data (evaluated at the end; may be empty)
  * @param unlabelled unlabelled pool (cross teaching)
  * @param teachers teachers whose stored outputs a distill job reads
- * @param applyTo teacher jobs: dataset ids the published teacher is applied to by the
- *     teacher-service (empty: every dataset of its modality); default the training datasets
+ * @param applyTo teacher jobs and jobs with {@code publishTeachers}: dataset ids the published
+ *     teacher(s) are applied to by the teacher-service (empty: every dataset of its modality);
+ *     default the training datasets (plus the unlabelled pool when publishing co-trained teachers)
+ * @param publishTeachers cross-teaching-online: teacher ids under which T1 (transposed-convolution
+ *     up-sampling) and T2 (interpolation up-sampling) are also published as teachers, in that
+ *     order, at the job's {@code modelVersion}; empty (the default) publishes the student only
  * @param network the trained network (the student, or the teacher of a teacher job)
  * @param teacherNetwork the teachers' network of cross-teaching-online, else null
- * @param hyperParameters resolved hyper-parameters (methods.md defaults filled in)
+ * @param hyperParameters resolved hyper-parameters (methods.md defaults filled in; switches such as
+ *     {@code sharedNorms} as 1.0 / 0.0)
  * @param budget steps and sampling
  * @param seed seed of every random choice of the job
  * @param resolved the spec as JSON with defaults filled in (what is stored and shown)
@@ -40,6 +45,7 @@ public record JobSpec(
     List<DataSelection> unlabelled,
     List<TeacherRef> teachers,
     List<String> applyTo,
+    List<String> publishTeachers,
     NetworkConfig network,
     NetworkConfig teacherNetwork,
     Map<String, Double> hyperParameters,

@@ -38,6 +38,7 @@ import java.util.Set;
  * unlabelled: [{id: btcv-unlabeled, split: unlabelled}]
  * teachers: [liver-teacher, "spleen-teacher@2"]
  * applyTo: [btcv-liver, btcv-spleen]  # teacher jobs: datasets the teacher-service runs it on
+ * publishTeachers: [ct-t1, ct-t2]    # cross-teaching-online: also publish T1 and T2 as teachers
  * network: {name: LiteUNet3d, baseWidth: 8, depth: 3}
  * teacherNetwork: {name: UNet3d, baseWidth: 8, depth: 3}
  * hyperParameters: {learningRate: 0.002, temperature: 1.0}
@@ -64,11 +65,18 @@ public final class JobSpecParser {
           "unlabelled",
           "teachers",
           "applyTo",
+          "publishTeachers",
           "network",
           "teacherNetwork",
           "hyperParameters",
           "budget",
           "seed");
+
+  /**
+   * Hyper-parameters that are switches: given as {@code true}/{@code false} (or 1/0), held as 1.0 /
+   * 0.0 like every hyper-parameter, shown as booleans in the resolved spec and the model card.
+   */
+  public static final Set<String> SWITCHES = Set.of("sharedNorms");
 
   private JobSpecParser() {}
 
@@ -180,7 +188,16 @@ public final class JobSpecParser {
       }
     }
     boolean teacherJob = method.producesTeacher();
-    List<String> applyTo = applyTo(spec, datasets, teacherJob, errors);
+    List<String> publishTeachers = publishTeachers(spec, method, modelName, errors);
+    List<DataSelection> applyDefault = datasets;
+    if (!publishTeachers.isEmpty()) {
+      // [our choice] The co-trained teachers exist for the offline variant, whose student learns
+      // their soft labels on the labelled sets and on the pool alike.
+      applyDefault = new ArrayList<>(datasets);
+      applyDefault.addAll(unlabelled);
+    }
+    List<String> applyTo =
+        applyTo(spec, applyDefault, teacherJob || !publishTeachers.isEmpty(), errors);
     NetworkConfig network =
         network(spec, "network", teacherJob ? UNet3d.TYPE : LiteUNet3d.TYPE, errors);
     NetworkConfig teacherNetwork =
@@ -210,6 +227,7 @@ public final class JobSpecParser {
         unlabelled,
         teachers,
         applyTo,
+        publishTeachers,
         network,
         teacherNetwork,
         hyper,
@@ -259,6 +277,9 @@ public final class JobSpecParser {
       case UNPAIRED_CT_MR -> {
         d.put("temperature", 2.0);
         d.put("kdWeight", 0.5);
+        // Off: Dou et al.'s method keeps one norm set per modality; on is their "everything
+        // shared" comparison (one norm set for CT and MR alike).
+        d.put("sharedNorms", 0.0);
       }
       case CROSS_TEACHING_OFFLINE, CROSS_TEACHING_ONLINE -> {
         d.put("temperature", 1.0);
@@ -293,6 +314,15 @@ public final class JobSpecParser {
                 + " (known: "
                 + hyper.keySet()
                 + ")");
+      } else if (SWITCHES.contains(e.getKey())) {
+        JsonNode v = e.getValue();
+        if (v.isBoolean()) {
+          hyper.put(e.getKey(), v.asBoolean() ? 1.0 : 0.0);
+        } else if (v.isNumber() && (v.asDouble() == 0 || v.asDouble() == 1)) {
+          hyper.put(e.getKey(), v.asDouble());
+        } else {
+          errors.add("hyperParameters." + e.getKey() + " must be true or false, was " + v);
+        }
       } else if (!e.getValue().isNumber()) {
         errors.add("hyperParameters." + e.getKey() + " must be a number");
       } else {
@@ -316,7 +346,14 @@ public final class JobSpecParser {
       errors.add("hyperParameters.foregroundFraction must be in [0, 1]");
     }
     ObjectNode resolved = JsonNodeFactory.instance.objectNode();
-    hyper.forEach(resolved::put);
+    hyper.forEach(
+        (k, v) -> {
+          if (SWITCHES.contains(k)) {
+            resolved.put(k, v != 0);
+          } else {
+            resolved.put(k, v);
+          }
+        });
     spec.set("hyperParameters", resolved);
     return Map.copyOf(hyper);
   }
@@ -416,24 +453,27 @@ public final class JobSpecParser {
   }
 
   /**
-   * The teacher-service's dataset policy of a teacher job: absent means the job's training datasets
-   * (the teacher runs where it was trained), an empty list means every dataset of its modality,
-   * otherwise the listed dataset ids. Multi-teacher distillation (MS-KD) needs each single-organ
-   * teacher's outputs on the other organs' datasets too, hence the explicit list.
+   * The teacher-service's dataset policy of a teacher job (or of the teachers a
+   * cross-teaching-online job publishes): absent means {@code datasets} (the job's training
+   * datasets, plus its pool for co-trained teachers), an empty list means every dataset of its
+   * modality, otherwise the listed dataset ids. Multi-teacher distillation (MS-KD) needs each
+   * single-organ teacher's outputs on the other organs' datasets too, hence the explicit list.
    */
   private static List<String> applyTo(
-      ObjectNode spec, List<DataSelection> datasets, boolean teacherJob, List<String> errors) {
+      ObjectNode spec, List<DataSelection> datasets, boolean publishes, List<String> errors) {
     JsonNode node = spec.path("applyTo");
     if (node.isMissingNode() || node.isNull()) {
       List<String> ids = datasets.stream().map(DataSelection::id).distinct().toList();
-      if (teacherJob) {
+      if (publishes) {
         ArrayNode resolved = spec.putArray("applyTo");
         ids.forEach(resolved::add);
       }
       return ids;
     }
-    if (!teacherJob) {
-      errors.add("applyTo is only for teacher jobs (the datasets the teacher-service runs it on)");
+    if (!publishes) {
+      errors.add(
+          "applyTo is only for teacher jobs and cross-teaching-online with publishTeachers (the"
+              + " datasets the teacher-service runs the published teachers on)");
       return List.of();
     }
     if (!node.isArray()) {
@@ -456,6 +496,56 @@ public final class JobSpecParser {
     if (Set.copyOf(ids).size() != ids.size()) {
       errors.add(method.methodName() + " takes each teacher id at most once, got " + ids);
     }
+  }
+
+  /**
+   * cross-teaching-online's {@code publishTeachers}: absent or empty publishes the student only;
+   * otherwise exactly two distinct teacher ids, for T1 and T2 in that order. Refused on every other
+   * method, which has no pair of co-trained teachers to publish.
+   */
+  private static List<String> publishTeachers(
+      ObjectNode spec, Method method, String modelName, List<String> errors) {
+    JsonNode node = spec.path("publishTeachers");
+    if (node.isMissingNode() || node.isNull()) {
+      if (method == Method.CROSS_TEACHING_ONLINE) {
+        spec.putArray("publishTeachers");
+      }
+      return List.of();
+    }
+    if (method != Method.CROSS_TEACHING_ONLINE) {
+      errors.add(
+          "publishTeachers is only for co-train cross-teaching-online (it publishes the"
+              + " co-trained teachers T1 and T2), not for "
+              + method.methodName());
+      return List.of();
+    }
+    if (!node.isArray() || node.size() > 0 && node.size() != 2) {
+      errors.add(
+          "publishTeachers must list two teacher ids, for T1 (transposed-convolution"
+              + " up-sampling) and T2 (interpolation up-sampling), or be empty; got "
+              + node);
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        errors.add("publishTeachers entries must be teacher ids (strings), got " + item);
+        return List.of();
+      }
+      String id = item.asText();
+      checkId("publishTeachers teacher id", id, errors);
+      ids.add(id);
+    }
+    if (ids.size() == 2 && ids.get(0).equals(ids.get(1))) {
+      errors.add("publishTeachers must name T1 and T2 differently, got " + ids);
+    }
+    if (ids.contains(modelName)) {
+      errors.add(
+          "publishTeachers must differ from modelName '"
+              + modelName
+              + "' (the student), so that the three published models have distinct names");
+    }
+    return List.copyOf(ids);
   }
 
   private static void requireCount(

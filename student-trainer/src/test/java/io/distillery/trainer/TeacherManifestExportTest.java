@@ -46,6 +46,87 @@ class TeacherManifestExportTest {
         .hasMessageContaining("applyTo is only for teacher jobs");
   }
 
+  private static final String ONLINE =
+      """
+      {"kind": "co-train", "method": "cross-teaching-online", "modelName": "s", "modelVersion": "3",
+       "classes": ["background", "liver"], "datasets": [{"id": "lab"}],
+       "unlabelled": [{"id": "pool", "split": "unlabelled"}], "budget": {"patchSize": 16},
+       "network": {"depth": 2}, "teacherNetwork": {"depth": 2}%s}
+      """;
+
+  @Test
+  void crossTeachingOnlinePublishesItsTeachersOnlyWhenAsked() throws Exception {
+    JobSpec plain = JobSpecParser.parse(ONLINE.formatted(""), false, "x");
+    assertThat(plain.publishTeachers()).isEmpty();
+    assertThat(plain.resolved().get("publishTeachers").isEmpty()).isTrue();
+    assertThat(plain.resolved().has("applyTo")).isFalse();
+
+    JobSpec both =
+        JobSpecParser.parse(
+            ONLINE.formatted(", \"publishTeachers\": [\"t-a\", \"t-b\"]"), false, "x");
+    assertThat(both.publishTeachers()).containsExactly("t-a", "t-b");
+    // Default dataset policy of co-trained teachers: the labelled sets and the pool.
+    assertThat(both.applyTo()).containsExactly("lab", "pool");
+    assertThat(both.resolved().get("applyTo").toString()).isEqualTo("[\"lab\",\"pool\"]");
+    // The resolved spec (what a resumed job re-reads) parses to the same teachers.
+    assertThat(JobSpecParser.fromTree(both.resolved(), "x").publishTeachers())
+        .containsExactly("t-a", "t-b");
+    JobSpec listed =
+        JobSpecParser.parse(
+            ONLINE.formatted(", \"publishTeachers\": [\"t-a\", \"t-b\"], \"applyTo\": [\"pool\"]"),
+            false,
+            "x");
+    assertThat(listed.applyTo()).containsExactly("pool");
+
+    JsonNode m =
+        new ObjectMapper()
+            .readTree(
+                TeacherManifestWriter.teacherManifest(
+                    both,
+                    "t-b",
+                    Map.of("onnx", Path.of("/tmp/e/model.onnx")),
+                    new IntensityNormalization("ct-window", -125, 275, 75, 200),
+                    null));
+    assertThat(m.get("teacherId").asText()).isEqualTo("t-b");
+    assertThat(m.get("version").asText()).isEqualTo("3");
+    assertThat(m.get("datasets").toString()).isEqualTo("[\"lab\",\"pool\"]");
+    assertThat(m.get("featureTap").isNull()).isTrue();
+  }
+
+  @Test
+  void publishTeachersIsRefusedWithTheReason() {
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    ONLINE.formatted(", \"publishTeachers\": [\"t-a\"]"), false, "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("publishTeachers must list two teacher ids");
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    ONLINE.formatted(", \"publishTeachers\": [\"t-a\", \"t-a\"]"), false, "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("must name T1 and T2 differently");
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    ONLINE.formatted(", \"publishTeachers\": [\"s\", \"t-b\"]"), false, "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("must differ from modelName 's'");
+    assertThatThrownBy(
+            () -> JobSpecParser.parse(ONLINE.formatted(", \"applyTo\": [\"pool\"]"), false, "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("applyTo is only for teacher jobs");
+    String kd =
+        """
+        {"kind": "distill", "method": "kd", "classes": ["background", "liver"],
+         "datasets": [{"id": "d"}], "teachers": ["t"], "publishTeachers": ["a", "b"]}
+        """;
+    assertThatThrownBy(() -> JobSpecParser.parse(kd, false, "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("publishTeachers is only for co-train cross-teaching-online");
+  }
+
   @Test
   void manifestHasTheTeacherServiceFormat() throws Exception {
     JobSpec spec =

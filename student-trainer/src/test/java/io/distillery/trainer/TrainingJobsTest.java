@@ -19,6 +19,7 @@ import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segml.checkpoint.Checkpoint;
+import io.distillery.segml.checkpoint.ModelCard;
 import io.distillery.segml.engine.EngineSelector;
 import io.distillery.segml.engine.InferenceEngine;
 import io.distillery.trainer.config.TrainerConfig;
@@ -199,6 +200,8 @@ class TrainingJobsTest {
                     + "\"datasets\": [{\"id\": \"cat-multi\"}],"
                     + "\"unlabelled\": [{\"id\": \"cat-pool\", \"split\": \"unlabelled\"}],"
                     + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 4, \"depth\": 2},"
+                    // T1 and T2 are published as teachers too (applyTo: training set + pool)
+                    + "\"publishTeachers\": [\"c-online-t1\", \"c-online-t2\"],"
                     + lite
                     + "}");
     new TestCatalog(store, config.s3().bucket(), probe)
@@ -229,10 +232,12 @@ class TrainingJobsTest {
 
     // Published events and loadable artifacts
     Map<String, TeacherModelPublished> teachers = new HashMap<>();
+    Map<String, TeacherModelPublished> teachersById = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.TEACHER_MODEL_PUBLISHED)) {
       TeacherModelPublished e =
           codec.decode(headers(r), r.value(), TeacherModelPublished.class).event();
       teachers.put(e.jobId(), e);
+      teachersById.put(e.teacherId(), e);
     }
     assertThat(teachers).containsKeys("t-multi", "t-liver");
     assertThat(teachers.get("t-liver").outputClasses()).containsEntry("1", "liver").hasSize(2);
@@ -245,6 +250,49 @@ class TrainingJobsTest {
           .extracting(OnnxMl.ValueInfoProto::getName)
           .containsExactly("logits", "feature.decoder.0");
     }
+
+    // cross-teaching-online with publishTeachers: T1 (transposed-conv up-sampling) and T2
+    // (interpolation up-sampling) published like a teacher job's teacher, plus the student.
+    assertThat(teachersById.values().stream().filter(t -> "c-online".equals(t.jobId())).toList())
+        .extracting(TeacherModelPublished::teacherId)
+        .containsExactlyInAnyOrder("c-online-t1", "c-online-t2");
+    Map<String, String> upsampling =
+        Map.of("c-online-t1", "TRANSPOSED_CONV", "c-online-t2", "TRILINEAR");
+    for (String id : List.of("c-online-t1", "c-online-t2")) {
+      TeacherModelPublished t = teachersById.get(id);
+      assertThat(t.version()).isEqualTo("1");
+      assertThat(t.format()).isEqualTo("djl");
+      assertThat(t.modality()).isEqualTo("CT");
+      assertThat(t.datasets()).containsExactly("cat-multi", "cat-pool");
+      assertThat(t.outputClasses()).containsEntry("0", "background").containsEntry("2", "spleen");
+      assertThat(t.files()).containsKeys("params", "onnx", "modelCard");
+      assertThat(t.manifest().key()).isEqualTo("teachers/" + id + "/1/manifest.json");
+      try (InputStream in = store.get(t.manifest().bucket(), t.manifest().key(), true)) {
+        var manifest = codec.mapper().readTree(in);
+        assertThat(manifest.get("teacherId").asText()).isEqualTo(id);
+        assertThat(manifest.get("datasets").toString()).isEqualTo("[\"cat-multi\",\"cat-pool\"]");
+        assertThat(manifest.get("featureTap").asText()).isEqualTo("feature.decoder.0");
+      }
+      // The declared tap is an output of the teacher's own ONNX model (its residual decoder).
+      assertThat(t.featureTap()).isEqualTo("feature.decoder.0");
+      ObjectRef teacherOnnx = t.files().get("onnx");
+      try (InputStream in = store.get(teacherOnnx.bucket(), teacherOnnx.key(), true)) {
+        assertThat(OnnxMl.ModelProto.parseFrom(in).getGraph().getOutputList())
+            .extracting(OnnxMl.ValueInfoProto::getName)
+            .containsExactly("logits", "feature.decoder.0");
+      }
+      ModelCard card = assertLoads(t.files(), "onnx");
+      assertThat(card.name()).isEqualTo(id);
+      assertThat(card.architecture().upsampling().name()).isEqualTo(upsampling.get(id));
+      assertThat(card.architecture().residual()).isTrue();
+    }
+    given()
+        .get("/api/v1/jobs/c-online")
+        .then()
+        .statusCode(200)
+        .body("published.'c-online-t1/onnx'", org.hamcrest.Matchers.notNullValue())
+        .body("published.'c-online-t2/manifest'", org.hamcrest.Matchers.notNullValue())
+        .body("published.onnx", org.hamcrest.Matchers.notNullValue());
 
     Map<String, StudentModelPublished> students = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
@@ -326,19 +374,28 @@ class TrainingJobsTest {
         .isTrue();
   }
 
-  /** Unpaired CT/MR co-training: one model per modality from one job. */
+  /**
+   * Unpaired CT/MR co-training: one model per modality from one job; with {@code sharedNorms} the
+   * two per-modality models are the same network.
+   */
   @Test
   void unpairedCtMrCoTrainingPublishesOneModelPerModality() throws Exception {
     String classes = "\"classes\": [\"background\", \"liver\", \"spleen\"],";
     String lite = TINY.formatted("LiteUNet3d", TestCatalog.trainingSpacingMm());
-    submit(
-        "{\"jobId\": \"c-unpaired\", \"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
+    String common =
+        "\"kind\": \"co-train\", \"method\": \"unpaired-ct-mr\", "
             + classes
             + "\"validation\": [{\"id\": \"cat-multi\", \"split\": \"val\"}, {\"id\": \"cat-mr\", \"split\": \"val\"}],"
             + "\"datasets\": [{\"id\": \"cat-multi\"}, {\"id\": \"cat-mr\"}],"
-            + lite
+            + lite;
+    submit("{\"jobId\": \"c-unpaired\", " + common + "}");
+    // Everything shared, norms included; the prototype KD keeps its default weight (0.5).
+    submit(
+        "{\"jobId\": \"c-unpaired-shared\", \"hyperParameters\": {\"sharedNorms\": true}, "
+            + common
             + "}");
     awaitSucceeded("c-unpaired");
+    awaitSucceeded("c-unpaired-shared");
     Map<String, StudentModelPublished> students = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : probe.readAll(Topics.STUDENT_MODEL_PUBLISHED)) {
       StudentModelPublished e =
@@ -350,6 +407,54 @@ class TrainingJobsTest {
     assertThat(students.get("c-unpaired").metrics())
         .containsKeys("CT/dice/liver", "MR/dice/spleen");
     assertLoads(students.get("c-unpaired").files(), "onnx-MR");
+
+    StudentModelPublished shared = students.get("c-unpaired-shared");
+    assertThat(shared.files()).containsKeys("onnx-CT", "onnx-MR", "params", "modelCard");
+    assertThat(shared.metrics()).containsKeys("CT/dice/liver", "MR/dice/spleen");
+    assertThat(lossesOf("c-unpaired-shared"))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).containsKeys("diceCt", "diceMr", "kd", "total"));
+    ModelCard card = assertLoads(shared.files(), "onnx-CT");
+    assertLoads(shared.files(), "onnx-MR");
+    assertThat(card.modalities()).containsExactly("CT", "MR");
+    assertThat(card.architecture().normSets()).isEqualTo(2);
+    assertThat(card.hyperParameters()).containsEntry("sharedNorms", true);
+    // The two per-modality ONNX files hold the same graph (weights included); only the doc
+    // string naming the norm set differs.
+    OnnxMl.GraphProto ct;
+    OnnxMl.GraphProto mr;
+    try (InputStream in =
+        store.get(config.s3().bucket(), shared.files().get("onnx-CT").key(), true)) {
+      ct = OnnxMl.ModelProto.parseFrom(in).getGraph();
+    }
+    try (InputStream in =
+        store.get(config.s3().bucket(), shared.files().get("onnx-MR").key(), true)) {
+      mr = OnnxMl.ModelProto.parseFrom(in).getGraph();
+    }
+    assertThat(mr).isEqualTo(ct);
+    // ... and so do the params: every instance norm's CT and MR rows are equal.
+    Path dir = Files.createTempDirectory("shared");
+    for (String role : List.of("params", "modelCard")) {
+      ObjectRef ref = shared.files().get(role);
+      try (InputStream in = store.get(ref.bucket(), ref.key(), true)) {
+        Files.copy(
+            in, dir.resolve(role.equals("params") ? Checkpoint.PARAMS_FILE : Checkpoint.CARD_FILE));
+      }
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      int norms = 0;
+      for (var p : Checkpoint.load(dir, manager).network().getParameters()) {
+        var a = p.getValue().getArray();
+        if (p.getValue().getType() == ai.djl.nn.Parameter.Type.GAMMA
+            || p.getValue().getType() == ai.djl.nn.Parameter.Type.BETA) {
+          assertThat(a.get(1).toFloatArray())
+              .as(p.getKey())
+              .containsExactly(a.get(0).toFloatArray());
+          norms++;
+        }
+      }
+      assertThat(norms).isPositive();
+    }
   }
 
   @Test
@@ -466,7 +571,12 @@ class TrainingJobsTest {
     return given().get("/api/v1/jobs/" + jobId).then().extract().path("message");
   }
 
-  private void assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {
+
+  /**
+   * Loads params + card through {@link Checkpoint#load} and runs the ONNX file of {@code onnxRole}
+   * on ONNX Runtime through the engine selection; returns the model card.
+   */
+  private ModelCard assertLoads(Map<String, ObjectRef> files, String onnxRole) throws Exception {
     Path dir = Files.createTempDirectory("published");
     for (String role : List.of("params", "modelCard", onnxRole)) {
       ObjectRef ref = files.get(role);
@@ -487,10 +597,12 @@ class TrainingJobsTest {
               new EngineSelector.Models(
                   dir.resolve("model.onnx"), null, 1, null, loaded.network(), 0, 1),
               List.of(InferenceEngine.ONNX_RUNTIME));
+      assertThat(selection.engine()).isEqualTo(InferenceEngine.ONNX_RUNTIME);
       try (var predictor = selection.predictor()) {
         float[] logits = predictor.predict(new float[16 * 16 * 16], 1, new int[] {16, 16, 16});
         assertThat(logits).hasSize(loaded.network().outChannels() * 16 * 16 * 16);
       }
+      return loaded.card();
     }
   }
 

@@ -31,6 +31,7 @@ import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpec.DataSelection;
 import io.distillery.trainer.JobSpec.NetworkConfig;
 import io.distillery.trainer.JobSpec.TeacherRef;
+import io.distillery.trainer.JobSpecParser;
 import io.distillery.trainer.JobState;
 import io.distillery.trainer.JobStatus;
 import io.distillery.trainer.Method;
@@ -46,6 +47,7 @@ import io.distillery.trainer.training.Objective;
 import io.distillery.trainer.training.Objectives;
 import io.distillery.trainer.training.PreparedCase;
 import io.distillery.trainer.training.SampleGroup;
+import io.distillery.trainer.training.SharedNorms;
 import io.distillery.trainer.training.SoftLabelMode;
 import io.distillery.trainer.training.Trainer;
 import io.distillery.trainer.training.TrainingException;
@@ -200,24 +202,45 @@ public class JobRunner {
         trainer.close();
       }
       SegmentationNetwork published = objective.networks().get(0);
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      for (Map.Entry<String, List<PreparedCase>> e : validation.entrySet()) {
-        boolean mr = e.getKey().endsWith("MR");
-        metrics.putAll(
-            Evaluator.evaluate(
-                published,
-                spec.method() == Method.UNPAIRED_CT_MR && mr ? 1 : 0,
-                e.getValue(),
-                spec.budget().patchSize(),
-                spec.hyper("validationOverlap"),
-                spec.classes(),
-                spec.method() == Method.UNPAIRED_CT_MR ? (mr ? "MR/" : "CT/") : ""));
+      if (published.spec().normSets() < objective.modalities().size()) {
+        // unpaired-ct-mr with sharedNorms: published with one (identical) norm set per modality.
+        published = SharedNorms.perModality(published, objective.modalities().size(), manager);
       }
-      Map<String, String> files = export(spec, objective, published, metrics);
+      Map<String, Double> metrics = validate(spec, published, validation);
+      Map<String, String> files = new LinkedHashMap<>();
+      // cross-teaching-online's T1 and T2 (networks 1 and 2) go out first, so that the student's
+      // event is the job's last; their validation scores stay in their own model cards.
+      for (int t = 0; t < spec.publishTeachers().size(); t++) {
+        String id = spec.publishTeachers().get(t);
+        SegmentationNetwork net = objective.networks().get(1 + t);
+        export(spec, net, id, true, validate(spec, net, validation))
+            .forEach((role, key) -> files.put(id + "/" + role, key));
+      }
+      files.putAll(
+          export(spec, published, spec.modelName(), spec.method().producesTeacher(), metrics));
       context.update(s -> s.withResult(metrics, files), false);
     } finally {
       io.shutdownNow();
     }
+  }
+
+  /** Validation metrics of {@code network} (unpaired-ct-mr: per modality, prefixed CT/ or MR/). */
+  private static Map<String, Double> validate(
+      JobSpec spec, SegmentationNetwork network, Map<String, List<PreparedCase>> validation) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (Map.Entry<String, List<PreparedCase>> e : validation.entrySet()) {
+      boolean mr = e.getKey().endsWith("MR");
+      metrics.putAll(
+          Evaluator.evaluate(
+              network,
+              spec.method() == Method.UNPAIRED_CT_MR && mr ? 1 : 0,
+              e.getValue(),
+              spec.budget().patchSize(),
+              spec.hyper("validationOverlap"),
+              spec.classes(),
+              spec.method() == Method.UNPAIRED_CT_MR ? (mr ? "MR/" : "CT/") : ""));
+    }
+    return metrics;
   }
 
   private TrainingListener listener(JobSpec spec, JobContext context) {
@@ -633,7 +656,9 @@ public class JobRunner {
       }
       case UNPAIRED_CT_MR ->
           Objectives.unpairedCtMr(
-              init(manager, network(spec.network(), classes, 2, null)),
+              init(
+                  manager,
+                  network(spec.network(), classes, spec.hyper("sharedNorms") != 0 ? 1 : 2, null)),
               new UnpairedCtMrLoss(
                   (float) spec.hyper("temperature"), (float) spec.hyper("kdWeight")),
               batch);
@@ -726,16 +751,29 @@ public class JobRunner {
     }
   }
 
+  /**
+   * Exports {@code network} as {@code name} at the job's version (a teacher under {@code
+   * teachers/}, with manifest and {@code TeacherModelPublished}, or a student) and publishes it;
+   * returns the object keys by role.
+   */
   private Map<String, String> export(
-      JobSpec spec, Objective objective, SegmentationNetwork network, Map<String, Double> metrics) {
-    boolean teacher = spec.method().producesTeacher();
+      JobSpec spec,
+      SegmentationNetwork network,
+      String name,
+      boolean teacher,
+      Map<String, Double> metrics) {
     List<String> modalities =
         spec.method() == Method.UNPAIRED_CT_MR ? List.of("CT", "MR") : List.of(spec.modality());
     Map<String, Object> hyper = new LinkedHashMap<>(spec.hyperParameters());
+    JobSpecParser.SWITCHES.forEach(k -> hyper.computeIfPresent(k, (n, v) -> (Double) v != 0));
     hyper.put("method", spec.method().methodName());
     hyper.put("steps", spec.budget().steps());
     hyper.put("batchSize", spec.budget().batchSize());
     hyper.put("seed", spec.seed());
+    if (!name.equals(spec.modelName())) {
+      int t = spec.publishTeachers().indexOf(name);
+      hyper.put("coTrainedAs", "T" + (t + 1) + " of job " + spec.jobId());
+    }
     double[] xyz = spec.budget().spacingMm();
     IntensityNormalization intensity =
         "MR".equals(spec.modality())
@@ -749,7 +787,7 @@ public class JobRunner {
     ModelCard card =
         new ModelCard(
             ModelCard.SCHEMA_VERSION,
-            spec.modelName(),
+            name,
             network.spec(),
             hyper,
             new PreprocessingSpec(
@@ -786,12 +824,12 @@ public class JobRunner {
       }
       files.put("modelCard", dir.resolve(Checkpoint.CARD_FILE));
       for (Map.Entry<String, Path> f : files.entrySet()) {
-        String name = f.getValue().getFileName().toString();
+        String file = f.getValue().getFileName().toString();
         String key =
             teacher
-                ? ObjectKeys.teacherFile(spec.modelName(), spec.modelVersion(), name)
-                : ObjectKeys.modelFile(spec.modelName(), spec.modelVersion(), name);
-        String type = name.endsWith(".json") ? "application/json" : "application/octet-stream";
+                ? ObjectKeys.teacherFile(name, spec.modelVersion(), file)
+                : ObjectKeys.modelFile(name, spec.modelVersion(), file);
+        String type = file.endsWith(".json") ? "application/json" : "application/octet-stream";
         StoredObject stored = store.put(bucket, key, f.getValue(), type);
         refs.put(f.getKey(), ref(stored, type));
         keys.put(f.getKey(), key);
@@ -804,17 +842,17 @@ public class JobRunner {
         // The declared tap is the ONNX output's name (feature.<tap>): the teacher-service refuses
         // a manifest whose featureTap is not an output of its model.
         String featureTap = tap == null ? null : OnnxExporter.featureOutput(tap);
-        String manifestKey = ObjectKeys.teacherManifest(spec.modelName(), spec.modelVersion());
+        String manifestKey = ObjectKeys.teacherManifest(name, spec.modelVersion());
         StoredObject manifest =
             store.put(
                 bucket,
                 manifestKey,
-                TeacherManifestWriter.teacherManifest(spec, files, intensity, featureTap),
+                TeacherManifestWriter.teacherManifest(spec, name, files, intensity, featureTap),
                 "application/json");
         keys.put("manifest", manifestKey);
         publisher.publish(
             new TeacherModelPublished(
-                spec.modelName(),
+                name,
                 spec.modelVersion(),
                 "djl",
                 ref(manifest, "application/json"),
@@ -830,7 +868,7 @@ public class JobRunner {
       } else {
         publisher.publish(
             new StudentModelPublished(
-                spec.modelName(),
+                name,
                 spec.modelVersion(),
                 spec.jobId(),
                 spec.method().methodName(),

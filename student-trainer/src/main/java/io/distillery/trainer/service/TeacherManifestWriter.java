@@ -9,7 +9,10 @@ import io.distillery.trainer.JobSpec;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Writes the manifest of a teacher published by a teacher job (see the teacher-service README). */
+/**
+ * Writes the manifest of a teacher published by the trainer (a teacher job, or a co-trained teacher
+ * of cross-teaching-online; see the teacher-service README).
+ */
 public final class TeacherManifestWriter {
   private static final ObjectMapper MANIFEST_JSON = new ObjectMapper();
 
@@ -24,9 +27,23 @@ public final class TeacherManifestWriter {
    */
   public static byte[] teacherManifest(
       JobSpec spec, Map<String, Path> files, IntensityNormalization intensity, String featureTap) {
+    return teacherManifest(spec, spec.modelName(), files, intensity, featureTap);
+  }
+
+  /**
+   * The same for the teacher {@code teacherId} of a job that publishes more than its own model
+   * (cross-teaching-online's {@code publishTeachers}): version, modality, dataset policy and
+   * preprocessing are the job's.
+   */
+  public static byte[] teacherManifest(
+      JobSpec spec,
+      String teacherId,
+      Map<String, Path> files,
+      IntensityNormalization intensity,
+      String featureTap) {
     ObjectNode m = MANIFEST_JSON.createObjectNode();
     m.put("schemaVersion", 1);
-    m.put("teacherId", spec.modelName());
+    m.put("teacherId", teacherId);
     m.put("version", spec.modelVersion());
     m.put("format", "djl");
     ObjectNode names = m.putObject("files");

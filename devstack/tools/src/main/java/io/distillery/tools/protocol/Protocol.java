@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * @param name the protocol's name ({@code ms-kd-btcv}, ...)
  * @param title one line saying what it compares
- * @param seed the seed of every job (teachers of a second kind use {@code seed + 1})
+ * @param seed the seed of every job
  * @param budget the training budget
  * @param data the training datasets, each a slice of a folder under the data directory
  * @param validation the held-out cases scored through the inference REST API
@@ -68,7 +68,10 @@ public record Protocol(
   public enum Role {
     /** A {@code kind: teacher} job: {@code TeacherModelPublished}; reused by name@version. */
     TEACHER,
-    /** A distillation or co-training job: {@code StudentModelPublished}. */
+    /**
+     * A distillation or co-training job: {@code StudentModelPublished} (cross-teaching-online with
+     * {@code publishTeachers} also its two teachers, see {@link Job#publishedTeachers()}).
+     */
     STUDENT
   }
 
@@ -114,6 +117,16 @@ public record Protocol(
     public List<String> teacherRefs() {
       List<String> out = new ArrayList<>();
       spec.path("teachers").forEach(t -> out.add(t.asText()));
+      return out;
+    }
+
+    /**
+     * Teachers ({@code id@version}) the job publishes besides its own model:
+     * cross-teaching-online's {@code publishTeachers} at the job's version; empty for other jobs.
+     */
+    public List<String> publishedTeachers() {
+      List<String> out = new ArrayList<>();
+      spec.path("publishTeachers").forEach(t -> out.add(t.asText() + "@" + modelVersion()));
       return out;
     }
 

@@ -317,10 +317,25 @@ public final class ProtocolRunner {
               needed.size(),
               capped(SOFT_LABEL_TIMEOUT),
               "TeacherOutputsProduced of " + ref,
-              FailureWatch.deadLetterOn(Topics.TEACHER_MODEL_PUBLISHED, id::equals)
+              publisherFailed(ref)
+                  .or(FailureWatch.deadLetterOn(Topics.TEACHER_MODEL_PUBLISHED, id::equals))
                   .or(FailureWatch.deadLetterOn(Topics.VOLUME_INGESTED, needed::contains)));
       out.printf("[soft labels] %s: all %d volumes of %s%n", ref, needed.size(), j.key());
     }
+  }
+
+  /**
+   * Ends a soft-label wait when the job of this protocol that publishes {@code ref} failed: a
+   * teacher job named so, or a co-training job listing it in {@code publishTeachers}.
+   */
+  private FailureWatch publisherFailed(String ref) {
+    for (Job t : protocol.jobs()) {
+      if (t.role() == Role.TEACHER && ref.equals(t.modelName() + "@" + t.modelVersion())
+          || t.publishedTeachers().contains(ref)) {
+        return FailureWatch.jobFailed(t.jobId());
+      }
+    }
+    return FailureWatch.none();
   }
 
   private void serve(Stack stack, Map<String, Published> published) {

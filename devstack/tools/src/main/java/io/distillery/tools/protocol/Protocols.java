@@ -66,6 +66,12 @@ public final class Protocols {
   static final int PATCH = 32;
   static final int BATCH = 2;
 
+  /**
+   * The teacher ids under which cross-teaching's online job publishes its T1 and T2 (at the run's
+   * version, so each run's offline arm uses that run's pair).
+   */
+  static final List<String> CROSS_TEACHERS = List.of("crossteach-t1", "crossteach-t2");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Protocols() {}
@@ -268,7 +274,7 @@ public final class Protocols {
   static Protocol mskdBtcv(Budget budget, long seed, String run) {
     DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
     List<Job> jobs = new ArrayList<>();
-    Job teacher = fourOrganTeacher(budget, seed, 0, ct);
+    Job teacher = fourOrganTeacher(budget, seed, ct);
     jobs.add(teacher);
     String ref = teacher.modelName() + "@" + teacher.modelVersion();
     jobs.add(
@@ -335,33 +341,42 @@ public final class Protocols {
     mrOnly.putArray("applyTo").add("no-soft-labels");
     network(mrOnly, "network", "UNet3d", 8, 3);
     jobs.add(new Job("mr-only", Role.TEACHER, mrOnly, true, "MR only (supervised)"));
-    for (boolean prototypes : new boolean[] {false, true}) {
-      String key = prototypes ? "separate-norms-prototype-kd" : "separate-norms";
-      ObjectNode s =
-          common(
-              jobId("unpaired-ct-mr", run, key),
-              "co-train",
-              "unpaired-ct-mr",
-              "unpaired-" + key,
-              run,
-              budget,
-              seed);
-      classes(s, FOUR_ORGAN_CLASSES);
-      selections(s, "datasets", List.of(ct, mrTrain));
-      network(s, "network", "UNet3d", 8, 3);
-      // The prototype KL is the method's kdWeight term (0.5 at T = 2); 0 leaves the
-      // modality-specific norms alone.
-      s.putObject("hyperParameters").put("kdWeight", prototypes ? 0.5 : 0.0);
-      jobs.add(
-          new Job(
-              key,
-              Role.STUDENT,
-              s,
-              true,
-              prototypes
-                  ? "CT+MR, modality-specific norms + prototype KD"
-                  : "CT+MR, modality-specific norms"));
-    }
+    // The three CT+MR arms differ only in the hyper-parameters: the prototype KL is the method's
+    // kdWeight term (0.5 at T = 2; 0 leaves the modality-specific norms alone), sharedNorms puts
+    // CT and MR through one instance-norm set (everything shared).
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "separate-norms",
+        0.0,
+        false,
+        "CT+MR, modality-specific norms");
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "separate-norms-prototype-kd",
+        0.5,
+        false,
+        "CT+MR, modality-specific norms + prototype KD");
+    unpairedArm(
+        jobs,
+        run,
+        budget,
+        seed,
+        ct,
+        mrTrain,
+        "everything-shared",
+        0.0,
+        true,
+        "CT+MR, everything shared");
     return new Protocol(
         "unpaired-ct-mr",
         "Unpaired CT/MR: chaos-mr (12 train, 2 validate) with btcv-ct-4organ",
@@ -371,23 +386,44 @@ public final class Protocols {
         mrVal,
         FOUR_ORGAN_LABELS,
         jobs,
-        List.of(
-            "CT+MR with everything shared (norms included): the trainer has no such option;"
-                + " unpaired-ct-mr always keeps one instance-norm set per modality and a supervised"
-                + " job normalises a single modality"));
+        List.of());
+  }
+
+  /** One co-train unpaired-ct-mr arm of the unpaired-ct-mr protocol. */
+  private static void unpairedArm(
+      List<Job> jobs,
+      String run,
+      Budget budget,
+      long seed,
+      DataUse ct,
+      DataUse mrTrain,
+      String key,
+      double kdWeight,
+      boolean sharedNorms,
+      String arm) {
+    ObjectNode s =
+        common(
+            jobId("unpaired-ct-mr", run, key),
+            "co-train",
+            "unpaired-ct-mr",
+            "unpaired-" + key,
+            run,
+            budget,
+            seed);
+    classes(s, FOUR_ORGAN_CLASSES);
+    selections(s, "datasets", List.of(ct, mrTrain));
+    network(s, "network", "UNet3d", 8, 3);
+    ObjectNode hp = s.putObject("hyperParameters").put("kdWeight", kdWeight);
+    if (sharedNorms) {
+      hp.put("sharedNorms", true);
+    }
+    jobs.add(new Job(key, Role.STUDENT, s, true, arm));
   }
 
   static Protocol crossTeaching(Budget budget, long seed, String run) {
     DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
     DataUse pool = DataUse.all("btcv-unlabeled", "CT", "unlabelled");
     List<Job> jobs = new ArrayList<>();
-    // Offline variant: two UNet3d teachers on the labelled set (the mskd-btcv teacher, reused when
-    // published, and one with another seed and width), whose soft labels on the pool are stored by
-    // the teacher-service. The trainer has no job that publishes the online pair of teachers.
-    Job t1 = fourOrganTeacher(budget, seed, 0, ct, pool);
-    Job t2 = fourOrganTeacher(budget, seed + 1, 1, ct, pool);
-    jobs.add(t1);
-    jobs.add(t2);
     jobs.add(
         liteStudent(
             "supervised",
@@ -400,6 +436,10 @@ public final class Protocols {
             ct,
             null,
             "LiteUNet3d supervised"));
+    // The online job co-trains T1, T2 and the student and also publishes T1 and T2 as teachers
+    // (publishTeachers), applied by the teacher-service to the labelled set and the pool: the
+    // offline arm distils from the very pair the online arm co-trained, so the two arms differ
+    // only in online vs offline distillation.
     ObjectNode online =
         common(
             jobId("cross-teaching", run, "online"),
@@ -414,7 +454,16 @@ public final class Protocols {
     selections(online, "unlabelled", List.of(pool));
     network(online, "network", "LiteUNet3d", 8, 3);
     network(online, "teacherNetwork", "UNet3d", 8, 3);
-    jobs.add(new Job("online", Role.STUDENT, online, true, "online cross-teaching KD"));
+    online.putArray("publishTeachers").add(CROSS_TEACHERS.get(0)).add(CROSS_TEACHERS.get(1));
+    online.putArray("applyTo").add(ct.datasetId()).add(pool.datasetId());
+    Job onlineJob =
+        new Job(
+            "online",
+            Role.STUDENT,
+            online,
+            true,
+            "online cross-teaching KD (also publishes its T1, T2)");
+    jobs.add(onlineJob);
     ObjectNode offline =
         common(
             jobId("cross-teaching", run, "offline"),
@@ -427,10 +476,8 @@ public final class Protocols {
     classes(offline, FOUR_ORGAN_CLASSES);
     selections(offline, "datasets", List.of(ct));
     selections(offline, "unlabelled", List.of(pool));
-    offline
-        .putArray("teachers")
-        .add(t1.modelName() + "@" + t1.modelVersion())
-        .add(t2.modelName() + "@" + t2.modelVersion());
+    ArrayNode teachers = offline.putArray("teachers");
+    onlineJob.publishedTeachers().forEach(teachers::add);
     network(offline, "network", "LiteUNet3d", 8, 3);
     jobs.add(
         new Job(
@@ -438,7 +485,7 @@ public final class Protocols {
             Role.STUDENT,
             offline,
             true,
-            "offline cross-teaching (teacher-service soft labels)"));
+            "offline cross-teaching from the online job's T1, T2 (teacher-service soft labels)"));
     return new Protocol(
         "cross-teaching",
         "Cross-teaching on btcv-ct-4organ + btcv-unlabeled: supervised vs online vs offline",
@@ -462,24 +509,16 @@ public final class Protocols {
     return protocol + "-" + run + "-" + key;
   }
 
-  private static Job fourOrganTeacher(
-      Budget budget, long seed, int variant, DataUse ct, DataUse... also) {
-    String id = variant == 0 ? "ct4organ-teacher" : "ct4organ-teacher-b";
+  /** The UNet3d w8 teacher of btcv-ct-4organ (soft labels on that set), reusable by name. */
+  private static Job fourOrganTeacher(Budget budget, long seed, DataUse ct) {
+    String id = "ct4organ-teacher";
     String version = teacherVersion(seed, budget);
     ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
     classes(spec, FOUR_ORGAN_CLASSES);
     selections(spec, "datasets", List.of(ct));
-    ArrayNode apply = spec.putArray("applyTo").add(ct.datasetId());
-    for (DataUse d : also) {
-      apply.add(d.datasetId());
-    }
-    network(spec, "network", "UNet3d", variant == 0 ? 8 : 12, 3);
-    return new Job(
-        variant == 0 ? "teacher" : "teacher-b",
-        Role.TEACHER,
-        spec,
-        true,
-        "UNet3d teacher w" + (variant == 0 ? 8 : 12));
+    spec.putArray("applyTo").add(ct.datasetId());
+    network(spec, "network", "UNet3d", 8, 3);
+    return new Job("teacher", Role.TEACHER, spec, true, "UNet3d teacher w8");
   }
 
   private static Job liteStudent(

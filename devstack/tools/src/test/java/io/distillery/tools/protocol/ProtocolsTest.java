@@ -39,17 +39,23 @@ class ProtocolsTest {
     for (Job j : p.jobs()) {
       JobSpec spec = JobSpecParser.fromTree(j.spec(), null);
       assertThat(spec.jobId()).isEqualTo(j.jobId());
-      assertThat(spec.seed()).isEqualTo(j.modelName().endsWith("-b") ? 8 : 7);
+      assertThat(spec.seed()).isEqualTo(7);
       assertThat(spec.budget().steps()).isEqualTo(40);
       assertThat(spec.method().producesTeacher()).isEqualTo(j.role() == Protocol.Role.TEACHER);
       assertThat(jobIds.add(j.jobId())).as("job ids are distinct").isTrue();
-      // Every teacher a job distils from is a teacher job of the same protocol.
+      // What the parser resolves is what the runner reads from the spec.
+      assertThat(spec.publishTeachers().stream().map(id -> id + "@" + spec.modelVersion()).toList())
+          .isEqualTo(j.publishedTeachers());
+      // Every teacher a job distils from is published by an earlier job of the same protocol: a
+      // teacher job, or a co-training job that publishes its teachers.
+      int index = p.jobs().indexOf(j);
       for (String ref : j.teacherRefs()) {
-        assertThat(p.jobs())
+        assertThat(p.jobs().subList(0, index))
             .anyMatch(
                 t ->
                     t.role() == Protocol.Role.TEACHER
-                        && ref.equals(t.modelName() + "@" + t.modelVersion()));
+                            && ref.equals(t.modelName() + "@" + t.modelVersion())
+                        || t.publishedTeachers().contains(ref));
       }
     }
   }
@@ -87,19 +93,29 @@ class ProtocolsTest {
     assertThat(methods("mskd-btcv"))
         .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.MSKD);
     assertThat(methods("unpaired-ct-mr"))
-        .containsExactly(Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
+        .containsExactly(
+            Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
     assertThat(methods("cross-teaching"))
         .containsExactly(
-            Method.SUPERVISED,
-            Method.SUPERVISED,
-            Method.SUPERVISED,
-            Method.CROSS_TEACHING_ONLINE,
-            Method.CROSS_TEACHING_OFFLINE);
-    // Teachers of the same data are the same model in both protocols, so a published one is reused.
-    Job mskdTeacher = Protocols.define("mskd-btcv", BUDGET, 42, "1").jobs().get(0);
-    Job crossTeacher = Protocols.define("cross-teaching", BUDGET, 42, "2").jobs().get(0);
-    assertThat(crossTeacher.modelName() + "@" + crossTeacher.modelVersion())
-        .isEqualTo(mskdTeacher.modelName() + "@" + mskdTeacher.modelVersion());
+            Method.SUPERVISED, Method.CROSS_TEACHING_ONLINE, Method.CROSS_TEACHING_OFFLINE);
+  }
+
+  @Test
+  void offlineCrossTeachingDistilsFromTheOnlineJobsTeachers() {
+    var jobs = Protocols.define("cross-teaching", BUDGET, 42, "9").jobs();
+    JobSpec online = JobSpecParser.fromTree(jobs.get(1).spec(), null);
+    JobSpec offline = JobSpecParser.fromTree(jobs.get(2).spec(), null);
+    assertThat(online.publishTeachers()).containsExactly("crossteach-t1", "crossteach-t2");
+    assertThat(offline.teachers())
+        .extracting(t -> t.id() + "@" + t.version())
+        .containsExactly("crossteach-t1@9", "crossteach-t2@9");
+    // The offline student learns the teachers' soft labels on every volume it trains on.
+    assertThat(online.applyTo())
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.Stream.concat(
+                    offline.datasets().stream(), offline.unlabelled().stream())
+                .map(JobSpec.DataSelection::id)
+                .toList());
   }
 
   @Test
@@ -189,6 +205,25 @@ class ProtocolsTest {
       covered.add(teacher.classes().get(1));
     }
     assertThat(covered).containsExactlyInAnyOrderElementsOf(spec.classes().subList(1, 5));
+  }
+
+  @Test
+  void unpairedArmsDifferOnlyInKdWeightAndSharedNorms() {
+    Protocol p = Protocols.define("unpaired-ct-mr", BUDGET, 42, "1");
+    assertThat(p.notRun()).isEmpty();
+    var jobs = p.jobs();
+    JobSpec separate = JobSpecParser.fromTree(jobs.get(1).spec(), null);
+    JobSpec prototypes = JobSpecParser.fromTree(jobs.get(2).spec(), null);
+    JobSpec shared = JobSpecParser.fromTree(jobs.get(3).spec(), null);
+    assertThat(jobs.get(3).arm()).isEqualTo("CT+MR, everything shared");
+    assertThat(separate.hyper("kdWeight")).isZero();
+    assertThat(separate.hyper("sharedNorms")).isZero();
+    assertThat(prototypes.hyper("kdWeight")).isEqualTo(0.5);
+    assertThat(prototypes.hyper("sharedNorms")).isZero();
+    assertThat(shared.hyper("kdWeight")).isZero();
+    assertThat(shared.hyper("sharedNorms")).isEqualTo(1.0);
+    assertThat(shared.datasets()).isEqualTo(separate.datasets());
+    assertThat(shared.network()).isEqualTo(separate.network());
   }
 
   private static List<Method> methods(String name) {
