@@ -571,7 +571,6 @@ class TrainingJobsTest {
     return given().get("/api/v1/jobs/" + jobId).then().extract().path("message");
   }
 
-
   /**
    * Loads params + card through {@link Checkpoint#load} and runs the ONNX file of {@code onnxRole}
    * on ONNX Runtime through the engine selection; returns the model card.
