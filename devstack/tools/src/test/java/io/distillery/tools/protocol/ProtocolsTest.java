@@ -133,6 +133,15 @@ class ProtocolsTest {
     assertThatThrownBy(() -> ProtocolCommand.parse(new String[] {"--budget", "10steps"}))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--protocol");
+    // Each protocol has its own default; an explicit --budget wins.
+    assertThat(ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv"}).budget())
+        .isEqualTo("400steps");
+    assertThat(ProtocolCommand.parse(new String[] {"--protocol", "mskd-btcv"}).budget())
+        .isEqualTo("100steps");
+    assertThat(
+            ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv", "--budget", "20"})
+                .budget())
+        .isEqualTo("20");
   }
 
   /** With the real data: no validation case id appears in any training selection of the run. */
