@@ -2,6 +2,7 @@ package io.distillery.segml.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -71,7 +72,15 @@ public final class FeatureAdaptor extends AbstractBlock {
     NDArray w = store.getValue(weight, features.getDevice(), training);
     NDArray b = store.getValue(bias, features.getDevice(), training);
     NDArray flat = features.reshape(s.get(0), studentChannels, -1);
-    NDArray mapped = w.matMul(flat).add(b.reshape(teacherChannels, 1));
+    // A result belongs to its first operand's manager: here the parameters', which lives as long
+    // as the job. Attached to the input's (per-step) manager instead, or every step's products
+    // would stay in native memory until the job ends.
+    NDManager scope = features.getManager();
+    NDArray product = w.matMul(flat);
+    product.attach(scope);
+    NDArray column = b.reshape(teacherChannels, 1);
+    column.attach(scope);
+    NDArray mapped = product.add(column);
     // Shape.getShape() is the input's own array: copy it, or the input's shape changes too.
     long[] out = s.getShape().clone();
     out[1] = teacherChannels;
