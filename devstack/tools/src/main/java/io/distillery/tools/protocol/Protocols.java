@@ -159,48 +159,31 @@ public final class Protocols {
     // (b) Vanilla KD from the same four teachers, data and student network as the MS-KD arms:
     // the trainer combines the single-organ teachers' stored probabilities per voxel into one
     // target over the five classes (student-trainer/README.md, distill / kd); default
-    // hyper-parameters (T 1, kdWeight 1, partialLabelWeight 1).
-    jobs.add(
-        multiTeacherStudent(
-            run,
-            "kd",
-            "kd",
-            null,
-            "(b) vanilla KD from the four teachers",
-            classes,
-            organSets,
-            pool,
-            teacherRefs,
-            budget,
-            seed));
-
-    // (c) MS-KD logit-wise from the four teachers' stored soft labels, pool included
-    // (featureWeight 0 switches the feature-wise term off); (d) the same plus the feature-wise
-    // term on the feature maps the teacher-service stores for the trainer's teachers.
-    jobs.add(
-        msKdStudent(
-            run,
-            "ms-kd",
-            0.0,
-            "(c) MS-KD logit-wise",
-            classes,
-            organSets,
-            pool,
-            teacherRefs,
-            budget,
-            seed));
-    jobs.add(
-        msKdStudent(
-            run,
-            "ms-kd-feature",
-            0.1,
-            "(d) MS-KD logit + feature (featureWeight 0.1)",
-            classes,
-            organSets,
-            pool,
-            teacherRefs,
-            budget,
-            seed));
+    // hyper-parameters (T 1, kdWeight 1, partialLabelWeight 1). (c) MS-KD logit-wise from the
+    // four teachers' stored soft labels, pool included (featureWeight 0 switches the feature-wise
+    // term off); (d) the same plus the feature-wise term on the feature maps the teacher-service
+    // stores for the trainer's teachers.
+    record StudentArm(String key, String method, Double featureWeight, String label) {}
+    for (StudentArm a :
+        List.of(
+            new StudentArm("kd", "kd", null, "(b) vanilla KD from the four teachers"),
+            new StudentArm("ms-kd", "ms-kd", 0.0, "(c) MS-KD logit-wise"),
+            new StudentArm(
+                "ms-kd-feature", "ms-kd", 0.1, "(d) MS-KD logit + feature (featureWeight 0.1)"))) {
+      jobs.add(
+          multiTeacherStudent(
+              run,
+              a.key(),
+              a.method(),
+              a.featureWeight(),
+              a.label(),
+              classes,
+              organSets,
+              pool,
+              teacherRefs,
+              budget,
+              seed));
+    }
 
     return new Protocol(
         "ms-kd-btcv",
@@ -213,22 +196,6 @@ public final class Protocols {
         BTCV_VAL_LABELS,
         jobs,
         List.of());
-  }
-
-  /** An ms-kd student of the ms-kd-btcv protocol; {@code featureWeight} 0 is logit-wise only. */
-  private static Job msKdStudent(
-      String run,
-      String key,
-      double featureWeight,
-      String arm,
-      List<String> classes,
-      List<DataUse> organSets,
-      DataUse pool,
-      List<String> teacherRefs,
-      Budget budget,
-      long seed) {
-    return multiTeacherStudent(
-        run, key, "ms-kd", featureWeight, arm, classes, organSets, pool, teacherRefs, budget, seed);
   }
 
   /**
