@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /**
  * The training budget of a protocol run: either steps per training job ({@code 600steps}) or a
- * total wall-clock time ({@code 20m}) spread evenly over the protocol's jobs and converted to steps
- * with {@link #PLANNING_SECONDS_PER_STEP}. The trainer's budget is always in steps, so the resolved
- * step count is what every report records.
+ * total wall-clock time ({@code 20m}) converted to steps with the protocol's {@link Planning}
+ * figures. The trainer's budget is always in steps, so the resolved step count is what every report
+ * records.
  *
  * @param stepsPerJob steps of each job (teachers and students alike)
  * @param minutes the total time asked for, or 0 for a step budget
@@ -15,12 +15,30 @@ import java.util.Locale;
 public record Budget(int stepsPerJob, double minutes) {
 
   /**
-   * Planning figure for a time budget: seconds per step of a UNet3d w8 d3 teacher on 32³ patches
-   * (batch 2, 4 mm) on the shared 2-core machine at load average ~20 (its first 12 steps in the
-   * ms-kd-btcv run of docs/results.md gave an ETA of 595 s for the remaining 108 steps). Only used
-   * to turn minutes into steps; the reports state the steps actually run.
+   * How long a protocol takes on this machine, to turn minutes into steps: {@code fixedSeconds} for
+   * what does not grow with the steps (ingest, soft labels, serving, scoring) plus {@code
+   * secondsPerStep} for one step of every job of the protocol together. Measured figures of a run
+   * (see where each protocol's figures are defined); only used for planning, the reports state the
+   * steps actually run and the wall time they took.
    */
-  public static final double PLANNING_SECONDS_PER_STEP = 5.0;
+  public record Planning(double fixedSeconds, double secondsPerStep) {
+
+    /** Validates the figures. */
+    public Planning {
+      if (!(fixedSeconds >= 0) || !(secondsPerStep > 0)) {
+        throw new IllegalArgumentException(
+            "planning figures must be >= 0 s fixed and > 0 s per step, got "
+                + fixedSeconds
+                + " / "
+                + secondsPerStep);
+      }
+    }
+
+    /** Steps per job that fit in {@code minutes}. */
+    int stepsFor(double minutes) {
+      return (int) Math.floor((minutes * 60 - fixedSeconds) / secondsPerStep);
+    }
+  }
 
   /** Validates the figures. */
   public Budget {
@@ -30,10 +48,12 @@ public record Budget(int stepsPerJob, double minutes) {
   }
 
   /**
-   * Parses {@code 600steps}, {@code 600} (steps), {@code 20m} or {@code 20min}; {@code jobs} is the
-   * number of training jobs a time budget is shared by.
+   * Parses {@code 600steps}, {@code 600} (steps), {@code 20m} or {@code 20min}; a time budget is
+   * turned into steps with {@code planning}.
+   *
+   * @throws UsageException for text that is neither, or a time too short for a single step
    */
-  public static Budget parse(String text, int jobs) {
+  public static Budget parse(String text, Planning planning) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.endsWith("steps") || t.chars().allMatch(Character::isDigit)) {
@@ -49,9 +69,18 @@ public record Budget(int stepsPerJob, double minutes) {
         if (!(minutes > 0)) {
           throw new UsageException("a time budget must be positive, got " + text);
         }
-        int steps =
-            (int) Math.floor(minutes * 60 / (Math.max(1, jobs) * PLANNING_SECONDS_PER_STEP));
-        return new Budget(Math.max(1, steps), minutes);
+        int steps = planning.stepsFor(minutes);
+        if (steps < 1) {
+          throw new UsageException(
+              String.format(
+                  Locale.ROOT,
+                  "--budget %s leaves no time to train: this protocol needs about %.0f min besides"
+                      + " its training steps (%.2f s per step of all its jobs together)",
+                  text,
+                  planning.fixedSeconds() / 60,
+                  planning.secondsPerStep()));
+        }
+        return new Budget(steps, minutes);
       }
     } catch (NumberFormatException e) {
       throw new UsageException("--budget " + text + " is not a number of steps or minutes");

@@ -22,20 +22,32 @@ import java.util.Map;
 public final class ProtocolCommand implements Command {
 
   /**
-   * [our choice] Default budget of each protocol, in steps per job so that a run is reproducible.
-   * ms-kd-btcv's 400 steps were measured end to end on this 2-core machine (docs/results.md); the
-   * others keep 100 steps until a run of theirs has been timed.
+   * [our choice] Default budget of each protocol, in steps per job so that a run is reproducible;
+   * each was run end to end on this 2-core machine within 60 minutes (docs/results.md).
    */
   static final Map<String, String> DEFAULT_BUDGETS =
       Map.of(
           "ms-kd-btcv", "400steps",
-          "mskd-btcv", "100steps",
-          "unpaired-ct-mr", "100steps",
-          "cross-teaching", "100steps");
+          "mskd-btcv", "800steps",
+          "unpaired-ct-mr", "800steps",
+          "cross-teaching", "800steps");
+
+  /**
+   * Planning figures of a time budget ({@code --budget 45m}), from the protocol runs of
+   * docs/results.md: fixed seconds = the run's wall time minus its jobs' training time, seconds per
+   * step = the jobs' training time over the steps per job. ms-kd-btcv's come from its run under
+   * load 14-32 (an idle machine is faster, so a time budget there plans fewer steps than fit).
+   */
+  static final Map<String, Budget.Planning> PLANNING =
+      Map.of(
+          "ms-kd-btcv", new Budget.Planning(348, 7.52),
+          "mskd-btcv", new Budget.Planning(95, 1.57),
+          "unpaired-ct-mr", new Budget.Planning(91, 1.91),
+          "cross-teaching", new Budget.Planning(231, 2.49));
 
   /** The default {@code --budget} of {@code protocol}. */
   static String defaultBudget(String protocol) {
-    return DEFAULT_BUDGETS.getOrDefault(protocol, "100steps");
+    return DEFAULT_BUDGETS.get(protocol);
   }
 
   /** What {@code args} asked for. */
@@ -56,7 +68,7 @@ public final class ProtocolCommand implements Command {
           "the data folder " + a.data() + " is missing (--data DIR, default ../shared/data)");
     }
     String version = Long.toString(Instant.now().getEpochSecond());
-    Budget budget = Budget.parse(a.budget(), Protocols.jobCount(a.protocol()));
+    Budget budget = Budget.parse(a.budget(), PLANNING.get(a.protocol()));
     Protocol protocol = Protocols.define(a.protocol(), budget, a.seed(), version);
     Path dir =
         a.out() != null
@@ -133,7 +145,7 @@ public final class ProtocolCommand implements Command {
     if (budget == null) {
       budget = defaultBudget(protocol);
     }
-    Budget.parse(budget, 1);
+    Budget.parse(budget, PLANNING.get(protocol));
     return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
   }
 
@@ -143,7 +155,8 @@ public final class ProtocolCommand implements Command {
         "\n",
         "usage: ./distillery eval --protocol NAME [--budget 600steps|20m] [--out DIR] [--seed N]",
         "  --protocol NAME  " + String.join(", ", Protocols.NAMES),
-        "  --budget B       steps per training job (600steps) or total minutes (20m); default "
+        "  --budget B       steps per training job (600steps), or total minutes (45m) turned into",
+        "                   steps with the protocol's measured time per step; default "
             + String.join(
                 ", ", Protocols.NAMES.stream().map(n -> n + " " + defaultBudget(n)).toList()),
         "  --out DIR        where report.json, report.md and the PNG plots go",

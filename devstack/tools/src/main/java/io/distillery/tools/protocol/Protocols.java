@@ -76,11 +76,6 @@ public final class Protocols {
 
   private Protocols() {}
 
-  /** Number of training jobs of {@code name}, to share a time budget. */
-  public static int jobCount(String name) {
-    return define(name, new Budget(1, 0), 42, "count").jobs().size();
-  }
-
   /**
    * The protocol {@code name} with {@code budget} and {@code seed}; {@code runVersion} is the
    * version of its students and part of their job ids.
@@ -244,21 +239,9 @@ public final class Protocols {
     Job teacher = fourOrganTeacher(budget, seed, ct);
     jobs.add(teacher);
     String ref = teacher.modelName() + "@" + teacher.modelVersion();
+    jobs.add(liteSupervised(budget, seed, ct, "LiteUNet3d without KD (supervised)"));
     jobs.add(
-        liteStudent(
-            "supervised",
-            "mskd-btcv",
-            run,
-            budget,
-            seed,
-            "teacher",
-            null,
-            ct,
-            null,
-            "LiteUNet3d without KD (supervised)"));
-    jobs.add(
-        liteStudent(
-            "kd", "mskd-btcv", run, budget, seed, "distill", "kd", ct, ref, "LiteUNet3d with KD"));
+        liteStudent("kd", "mskd-btcv", run, budget, seed, "kd", ct, ref, "LiteUNet3d with KD"));
     Job full =
         liteStudent(
             "mskd",
@@ -266,7 +249,6 @@ public final class Protocols {
             run,
             budget,
             seed,
-            "distill",
             "mskd",
             ct,
             ref,
@@ -391,18 +373,7 @@ public final class Protocols {
     DataUse ct = DataUse.all("btcv-ct-4organ", "CT", "train");
     DataUse pool = DataUse.all("btcv-unlabeled", "CT", "unlabelled");
     List<Job> jobs = new ArrayList<>();
-    jobs.add(
-        liteStudent(
-            "supervised",
-            "cross-teaching",
-            run,
-            budget,
-            seed,
-            "teacher",
-            null,
-            ct,
-            null,
-            "LiteUNet3d supervised"));
+    jobs.add(liteSupervised(budget, seed, ct, "LiteUNet3d supervised"));
     // The online job co-trains T1, T2 and the student and also publishes T1 and T2 as teachers
     // (publishTeachers), applied by the teacher-service to the labelled set and the pool: the
     // offline arm distils from the very pair the online arm co-trained, so the two arms differ
@@ -488,29 +459,41 @@ public final class Protocols {
     return new Job("teacher", Role.TEACHER, spec, true, "UNet3d teacher w8");
   }
 
+  /**
+   * The supervised LiteUNet3d w8 on btcv-ct-4organ, the no-KD arm of mskd-btcv and cross-teaching:
+   * the same job in both, so it is versioned and reused like a teacher (published as one, with no
+   * soft labels).
+   */
+  private static Job liteSupervised(Budget budget, long seed, DataUse ct, String arm) {
+    String id = "ct4organ-lite-supervised";
+    String version = teacherVersion(seed, budget);
+    ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+    classes(spec, FOUR_ORGAN_CLASSES);
+    selections(spec, "datasets", List.of(ct));
+    spec.putArray("applyTo").add("no-soft-labels");
+    network(spec, "network", "LiteUNet3d", 8, 3);
+    return new Job("supervised", Role.TEACHER, spec, true, arm);
+  }
+
+  /** A LiteUNet3d w8 student of {@code protocol} distilled with {@code method} from one teacher. */
   private static Job liteStudent(
       String key,
       String protocol,
       String run,
       Budget budget,
       long seed,
-      String kind,
       String method,
       DataUse ct,
       String teacherRef,
       String arm) {
     String model = protocol.replace("-", "") + "-" + key;
-    ObjectNode spec = common(jobId(protocol, run, key), kind, method, model, run, budget, seed);
+    ObjectNode spec =
+        common(jobId(protocol, run, key), "distill", method, model, run, budget, seed);
     classes(spec, FOUR_ORGAN_CLASSES);
     selections(spec, "datasets", List.of(ct));
-    if (teacherRef != null) {
-      spec.putArray("teachers").add(teacherRef);
-    }
-    if ("teacher".equals(kind)) {
-      spec.putArray("applyTo").add("no-soft-labels");
-    }
+    spec.putArray("teachers").add(teacherRef);
     network(spec, "network", "LiteUNet3d", 8, 3);
-    return new Job(key, "teacher".equals(kind) ? Role.TEACHER : Role.STUDENT, spec, true, arm);
+    return new Job(key, Role.STUDENT, spec, true, arm);
   }
 
   private static ObjectNode common(

@@ -118,15 +118,40 @@ class ProtocolsTest {
                 .toList());
   }
 
+  /**
+   * mskd-btcv and cross-teaching train the same supervised LiteUNet3d: one job, versioned by seed
+   * and steps, so that the second protocol of a run reuses the first one's model.
+   */
+  @Test
+  void theSupervisedLiteStudentIsOneReusableJobOfTwoProtocols() {
+    Job inMskd = Protocols.define("mskd-btcv", BUDGET, 42, "1").jobs().get(1);
+    Job inCrossTeaching = Protocols.define("cross-teaching", BUDGET, 42, "2").jobs().get(0);
+    assertThat(inMskd.key()).isEqualTo("supervised");
+    assertThat(inMskd.role()).isEqualTo(Protocol.Role.TEACHER);
+    assertThat(inMskd.modelName() + "@" + inMskd.modelVersion())
+        .isEqualTo("ct4organ-lite-supervised@s42-n40");
+    // Same spec in both protocols, whatever the run's version.
+    assertThat(inCrossTeaching.spec()).isEqualTo(inMskd.spec());
+  }
+
   @Test
   void budgetsAndUnknownNames() {
-    assertThat(Budget.parse("600steps", 6).stepsPerJob()).isEqualTo(600);
-    assertThat(Budget.parse("250", 6).stepsPerJob()).isEqualTo(250);
-    Budget timed = Budget.parse("20m", 5);
+    Budget.Planning planning = new Budget.Planning(120, 2.0);
+    assertThat(Budget.parse("600steps", planning).stepsPerJob()).isEqualTo(600);
+    assertThat(Budget.parse("250", planning).stepsPerJob()).isEqualTo(250);
+    // 20 min = 1200 s, of which 120 s fixed: 1080 s at 2 s per step of all jobs together.
+    Budget timed = Budget.parse("20m", planning);
     assertThat(timed.minutes()).isEqualTo(20);
-    assertThat(timed.stepsPerJob())
-        .isEqualTo((int) (20 * 60 / (5 * Budget.PLANNING_SECONDS_PER_STEP)));
-    assertThatThrownBy(() -> Budget.parse("fast", 1)).isInstanceOf(UsageException.class);
+    assertThat(timed.stepsPerJob()).isEqualTo(540);
+    assertThatThrownBy(() -> Budget.parse("2m", planning))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("leaves no time to train");
+    assertThatThrownBy(() -> Budget.parse("fast", planning)).isInstanceOf(UsageException.class);
+    // Every protocol has a default and planning figures.
+    for (String name : Protocols.NAMES) {
+      assertThat(ProtocolCommand.defaultBudget(name)).endsWith("steps");
+      assertThat(ProtocolCommand.PLANNING).containsKey(name);
+    }
     assertThatThrownBy(() -> Protocols.define("nope", BUDGET, 1, "1"))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("ms-kd-btcv");
@@ -137,7 +162,7 @@ class ProtocolsTest {
     assertThat(ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv"}).budget())
         .isEqualTo("400steps");
     assertThat(ProtocolCommand.parse(new String[] {"--protocol", "mskd-btcv"}).budget())
-        .isEqualTo("100steps");
+        .isEqualTo("800steps");
     assertThat(
             ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv", "--budget", "20"})
                 .budget())
