@@ -366,7 +366,8 @@ class TrainingJobsTest {
         .body(containsString("distillery_training_loss{component=\"kd\",job_id=\"d-kd\"}"))
         .body(containsString("distillery_training_data_wait_ratio{job_id=\"d-kd\"}"))
         .body(
-            containsString("distillery_training_validation_dice{class=\"liver\",job_id=\"d-kd\"}"))
+            containsString(
+                "distillery_training_validation_dice{class=\"liver\",job_id=\"d-kd\",modality=\"all\"}"))
         .body(containsString("distillery_training_step_seconds"));
     assertThat(
             store.exists(
@@ -406,6 +407,17 @@ class TrainingJobsTest {
         .containsKeys("onnx-CT", "onnx-MR", "params", "modelCard");
     assertThat(students.get("c-unpaired").metrics())
         .containsKeys("CT/dice/liver", "MR/dice/spleen");
+    // Each modality's validation Dice is a series of its own on /q/metrics.
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            containsString(
+                "distillery_training_validation_dice{class=\"liver\",job_id=\"c-unpaired\",modality=\"CT\"}"))
+        .body(
+            containsString(
+                "distillery_training_validation_dice{class=\"liver\",job_id=\"c-unpaired\",modality=\"MR\"}"));
     assertLoads(students.get("c-unpaired").files(), "onnx-MR");
 
     StudentModelPublished shared = students.get("c-unpaired-shared");

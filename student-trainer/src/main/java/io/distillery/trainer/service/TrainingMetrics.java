@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Prometheus view of running jobs: {@code distillery_training_loss{job,component}}, {@code
- * distillery_training_validation_dice{job,class}}, {@code distillery_training_data_wait_ratio{job}}
- * gauges and the {@code distillery_training_step_seconds} timer.
+ * distillery_training_validation_dice{job,modality,class}}, {@code
+ * distillery_training_data_wait_ratio{job}} gauges and the {@code distillery_training_step_seconds}
+ * timer. {@code modality} is {@code CT} or {@code MR} for the per-modality validation of an
+ * unpaired-ct-mr job (metrics named {@code CT/dice/<class>}, {@code MR/dice/<class>}) and {@code
+ * all} for every other job, so that one modality's Dice never overwrites the other's.
  */
 @ApplicationScoped
 public class TrainingMetrics {
@@ -37,10 +40,12 @@ public class TrainingMetrics {
         .validation()
         .forEach(
             (name, v) -> {
-              if (name.contains("dice/")) {
+              int at = name.indexOf("dice/");
+              if (at >= 0) {
+                String modality = at == 0 ? "all" : name.substring(0, at).replace("/", "");
                 gauge(
                     "distillery_training_validation_dice",
-                    Tags.of("job_id", job, "class", name.substring(name.indexOf("dice/") + 5)),
+                    Tags.of("job_id", job, "modality", modality, "class", name.substring(at + 5)),
                     v);
               }
             });
