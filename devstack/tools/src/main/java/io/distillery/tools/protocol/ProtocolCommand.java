@@ -34,16 +34,19 @@ public final class ProtocolCommand implements Command {
 
   /**
    * Planning figures of a time budget ({@code --budget 45m}), from the protocol runs of
-   * docs/results.md: fixed seconds = the run's wall time minus its jobs' training time, seconds per
-   * step = the jobs' training time over the steps per job. ms-kd-btcv's come from its run under
-   * load 14-32 (an idle machine is faster, so a time budget there plans fewer steps than fit).
+   * docs/results.md on this 2-core machine: fixed seconds = the run's wall time minus its jobs'
+   * training time, seconds per step = all its jobs' training time over the steps per job. mskd-btcv,
+   * unpaired-ct-mr and cross-teaching: their 800-step runs, machine otherwise idle (cross-teaching's
+   * supervised arm was reused there; its 288 s from the mskd-btcv run are counted in). ms-kd-btcv:
+   * its 400-step run under load 14-32, so a time budget there plans fewer steps than an idle
+   * machine would fit.
    */
   static final Map<String, Budget.Planning> PLANNING =
       Map.of(
           "ms-kd-btcv", new Budget.Planning(348, 7.52),
-          "mskd-btcv", new Budget.Planning(95, 1.57),
-          "unpaired-ct-mr", new Budget.Planning(91, 1.91),
-          "cross-teaching", new Budget.Planning(231, 2.49));
+          "mskd-btcv", new Budget.Planning(66, 1.37),
+          "unpaired-ct-mr", new Budget.Planning(52, 1.79),
+          "cross-teaching", new Budget.Planning(249, 2.62));
 
   /** The default {@code --budget} of {@code protocol}. */
   static String defaultBudget(String protocol) {
