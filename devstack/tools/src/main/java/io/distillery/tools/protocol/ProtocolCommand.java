@@ -35,11 +35,11 @@ public final class ProtocolCommand implements Command {
   /**
    * Planning figures of a time budget ({@code --budget 45m}), from the protocol runs of
    * docs/results.md on this 2-core machine: fixed seconds = the run's wall time minus its jobs'
-   * training time, seconds per step = all its jobs' training time over the steps per job. mskd-btcv,
-   * unpaired-ct-mr and cross-teaching: their 800-step runs, machine otherwise idle (cross-teaching's
-   * supervised arm was reused there; its 288 s from the mskd-btcv run are counted in). ms-kd-btcv:
-   * its 400-step run under load 14-32, so a time budget there plans fewer steps than an idle
-   * machine would fit.
+   * training time, seconds per step = all its jobs' training time over the steps per job.
+   * mskd-btcv, unpaired-ct-mr and cross-teaching: their 800-step runs, machine otherwise idle
+   * (cross-teaching's supervised arm was reused there; its 288 s from the mskd-btcv run are counted
+   * in). ms-kd-btcv: its 400-step run under load 14-32, so a time budget there plans fewer steps
+   * than an idle machine would fit.
    */
   static final Map<String, Budget.Planning> PLANNING =
       Map.of(
