@@ -59,8 +59,13 @@ public final class ObjectKeys {
     return "uploads/" + id(submissionId) + "/" + id(fileName);
   }
 
+  /** Prefix of every version of one teacher, for listing its versions. */
+  public static String teacherVersionsPrefix(String teacherId) {
+    return teachersPrefix() + id(teacherId) + "/";
+  }
+
   public static String teacherPrefix(String teacherId, String version) {
-    return "teachers/" + id(teacherId) + "/" + id(version) + "/";
+    return teacherVersionsPrefix(teacherId) + id(version) + "/";
   }
 
   public static String teacherManifest(String teacherId, String version) {

@@ -26,9 +26,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a directory: used as it is (a checkpoint as the student-trainer publishes it: {@code
  *       model-card.json}, {@code model.params}, {@code model.onnx} or {@code model-<m>.onnx});
- *   <li>{@code s3://bucket/models/{name}/{version}}: the published files, downloaded;
+ *   <li>{@code s3://bucket/models/{name}/{version}} (a published student) or {@code
+ *       s3://bucket/teachers/{id}/{version}} (a teacher, trained here or registered): its files,
+ *       downloaded;
  *   <li>{@code name} or {@code name:version}: the same from the local stack's bucket ({@code
- *       .distillery/stack.json}); without a version, the latest in {@link ModelVersions#ORDER}.
+ *       .distillery/stack.json}), a published model of that name first, else a teacher of that id;
+ *       without a version, the latest in {@link ModelVersions#ORDER}.
  * </ul>
  *
  * S3 references use the local stack's endpoint and keys.
@@ -86,15 +89,23 @@ public final class ModelSource {
     if (s3.matches()) {
       String bucket = s3.group(1);
       String[] parts = s3.group(2).split("/");
-      if (parts.length != 3 || !(parts[0] + "/").equals(ObjectKeys.modelsPrefix())) {
+      boolean model = (parts[0] + "/").equals(ObjectKeys.modelsPrefix());
+      boolean teacher = (parts[0] + "/").equals(ObjectKeys.teachersPrefix());
+      if (parts.length != 3 || !(model || teacher)) {
         throw new UsageException(
             "--model "
                 + ref
                 + ": an S3 model reference is s3://<bucket>/"
-                + ObjectKeys.modelPrefix("<name>", "<version>"));
+                + ObjectKeys.modelPrefix("<name>", "<version>")
+                + " or s3://<bucket>/"
+                + ObjectKeys.teacherPrefix("<id>", "<version>"));
       }
       StackInfo stack = StackInfo.require(root);
-      return download(stack, bucket, parts[1], parts[2], ref, downloads);
+      String prefix =
+          model
+              ? ObjectKeys.modelPrefix(parts[1], parts[2])
+              : ObjectKeys.teacherPrefix(parts[1], parts[2]);
+      return download(stack, bucket, prefix, parts[1], parts[2], ref, downloads);
     }
     Matcher name = NAME.matcher(ref);
     if (name.matches()) {
@@ -103,57 +114,84 @@ public final class ModelSource {
       if (version == null) {
         version = latest(stack, name.group(1));
       }
-      String location =
-          "s3://" + stack.bucket() + "/" + ObjectKeys.modelPrefix(name.group(1), version);
-      return download(stack, stack.bucket(), name.group(1), version, location, downloads);
+      String prefix = ObjectKeys.modelPrefix(name.group(1), version);
+      if (!hasObjects(stack, prefix)
+          && hasObjects(stack, ObjectKeys.teacherPrefix(name.group(1), version))) {
+        prefix = ObjectKeys.teacherPrefix(name.group(1), version);
+      }
+      String location = "s3://" + stack.bucket() + "/" + prefix;
+      return download(stack, stack.bucket(), prefix, name.group(1), version, location, downloads);
     }
     throw new UsageException(
         "--model "
             + ref
-            + " is not a directory, an s3://bucket/models/<name>/<version> URL or a name[:version]");
+            + " is not a directory, an s3://bucket/models/<name>/<version> or"
+            + " s3://bucket/teachers/<id>/<version> URL, or a name[:version]");
   }
 
-  private String latest(StackInfo stack, String name) {
-    TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
+  private boolean hasObjects(StackInfo stack, String prefix) {
     try (ObjectStore store = stores.apply(stack)) {
-      String prefix = ObjectKeys.modelVersionsPrefix(name);
-      for (ObjectSummary o : store.list(stack.bucket(), prefix)) {
-        String rest = o.key().substring(prefix.length());
-        if (rest.contains("/")) {
-          versions.add(rest.substring(0, rest.indexOf('/')));
-        }
-      }
-      if (versions.isEmpty()) {
-        TreeSet<String> names = new TreeSet<>();
-        for (ObjectSummary o : store.list(stack.bucket(), ObjectKeys.modelsPrefix())) {
-          String[] parts = o.key().split("/");
-          if (parts.length == 4) {
-            names.add(parts[1]);
+      return !store.list(stack.bucket(), prefix).isEmpty();
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(
+          "cannot list s3://" + stack.bucket() + "/" + prefix + ": " + e, e);
+    }
+  }
+
+  /** The latest version of the published model {@code name}, else of the teacher {@code name}. */
+  private String latest(StackInfo stack, String name) {
+    try (ObjectStore store = stores.apply(stack)) {
+      for (String prefix :
+          List.of(ObjectKeys.modelVersionsPrefix(name), ObjectKeys.teacherVersionsPrefix(name))) {
+        TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
+        for (ObjectSummary o : store.list(stack.bucket(), prefix)) {
+          String rest = o.key().substring(prefix.length());
+          if (rest.contains("/")) {
+            versions.add(rest.substring(0, rest.indexOf('/')));
           }
         }
-        throw new ModelLoadException(
-            "no model '"
-                + name
-                + "' in s3://"
-                + stack.bucket()
-                + "/"
-                + ObjectKeys.modelsPrefix()
-                + " of the local stack; published models: "
-                + names);
+        if (!versions.isEmpty()) {
+          return versions.last();
+        }
       }
+      throw new ModelLoadException(
+          "no model or teacher '"
+              + name
+              + "' in s3://"
+              + stack.bucket()
+              + " of the local stack; published models: "
+              + namesUnder(store, stack.bucket(), ObjectKeys.modelsPrefix())
+              + ", teachers: "
+              + namesUnder(store, stack.bucket(), ObjectKeys.teachersPrefix()));
     } catch (RuntimeException e) {
       if (e instanceof ModelLoadException m) {
         throw m;
       }
       throw new ModelLoadException("cannot list the versions of " + name + ": " + e, e);
     }
-    return versions.last();
+  }
+
+  /** The names directly under {@code prefix} that hold versions ({@code prefix/name/version/…}). */
+  private static TreeSet<String> namesUnder(ObjectStore store, String bucket, String prefix) {
+    TreeSet<String> names = new TreeSet<>();
+    for (ObjectSummary o : store.list(bucket, prefix)) {
+      String[] parts = o.key().split("/");
+      if (parts.length == 4) {
+        names.add(parts[1]);
+      }
+    }
+    return names;
   }
 
   private Resolved download(
-      StackInfo stack, String bucket, String name, String version, String location, Path downloads)
+      StackInfo stack,
+      String bucket,
+      String prefix,
+      String name,
+      String version,
+      String location,
+      Path downloads)
       throws IOException {
-    String prefix = ObjectKeys.modelPrefix(name, version);
     Path dir =
         Files.createDirectories(downloads)
             .resolve(ObjectKeys.id(name) + "-" + ObjectKeys.id(version));

@@ -51,6 +51,17 @@ class EvalFromStackTest {
           }
         }
       }
+      // The same files as a teacher (teachers/<id>/<version>/, where the trainer and the
+      // teacher-service keep them).
+      try (Stream<Path> files = Files.list(model)) {
+        for (Path f : files.toList()) {
+          store.put(
+              stack.bucket(),
+              ObjectKeys.teacherFile("tiny-teacher", "s1", f.getFileName().toString()),
+              f,
+              "application/octet-stream");
+        }
+      }
     }
     writeStackJson(stack);
     Path data = PhantomDatasets.write(root.resolve("data"), TinyModel.SPEC, 3000, 1, true);
@@ -66,10 +77,19 @@ class EvalFromStackTest {
     assertThat(pinned.path("cases").get(0).path("scores"))
         .isEqualTo(latest.path("cases").get(0).path("scores"));
 
+    // A teacher is found by its id, with or without the version, and by its S3 URL.
+    JsonNode teacher = eval("tiny-teacher", data, root.resolve("teacher-by-name"));
+    assertThat(teacher.path("modelVersion").asText()).isEqualTo("s1");
+    JsonNode teacherUrl =
+        eval("s3://" + stack.bucket() + "/teachers/tiny-teacher/s1", data, root.resolve("t-url"));
+    assertThat(teacherUrl.path("cases").get(0).path("scores"))
+        .isEqualTo(latest.path("cases").get(0).path("scores"));
+
     assertThatThrownBy(() -> eval("no-such-model", data, root.resolve("missing")))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("no model 'no-such-model'")
-        .hasMessageContaining("tiny-liver");
+        .hasMessageContaining("no model or teacher 'no-such-model'")
+        .hasMessageContaining("tiny-liver")
+        .hasMessageContaining("tiny-teacher");
   }
 
   @Test
