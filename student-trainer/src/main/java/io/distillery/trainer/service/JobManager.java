@@ -95,8 +95,8 @@ public class JobManager {
     }
     store.saveSpec(spec);
     JobStatus queued = JobStatus.queued(spec, Instant.now());
-    statuses.put(spec.jobId(), queued);
     store.saveStatus(queued);
+    statuses.put(spec.jobId(), queued);
     publish(queued);
     schedule(spec);
     return queued;
@@ -168,9 +168,20 @@ public class JobManager {
     }
   }
 
-  private JobStatus update(String id, UnaryOperator<JobStatus> change, boolean publish) {
-    JobStatus next = statuses.compute(id, (k, current) -> change.apply(current));
-    store.saveStatus(next);
+  /**
+   * Applies {@code change} to a job's status and stores it before the API can show it: whatever a
+   * client has read (a checkpoint step, SUCCEEDED) is then in the object store, and survives a
+   * {@code kill -9} the moment after. Should the store fail, the status is still kept in memory
+   * (the job is then failing) and the storage error propagates.
+   */
+  private synchronized JobStatus update(
+      String id, UnaryOperator<JobStatus> change, boolean publish) {
+    JobStatus next = change.apply(statuses.get(id));
+    try {
+      store.saveStatus(next);
+    } finally {
+      statuses.put(id, next);
+    }
     metrics.record(next);
     if (publish) {
       publish(next);
