@@ -18,6 +18,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * {@code TrainingRequested} record ({@code distillery_dead_letters_total}).
  */
 @QuarkusTest
+@Tag("quarkus")
+@Order(Integer.MAX_VALUE)
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 class MetricsCatalogueTest {
 
@@ -44,8 +48,10 @@ class MetricsCatalogueTest {
     String bucket = config.s3().bucket();
     store.ensureBucket(bucket);
     TestCatalog data = new TestCatalog(store, bucket, TopicProbe.shared());
-    data.volume("metrics-liver", "train", 61, "CT", Map.of("1", "liver"));
-    data.volume("metrics-liver", "val", 62, "CT", Map.of("1", "liver"));
+    // The cases (seeds) TrainingJobsTest trains on (11) and validates on (50), in the same roles:
+    // the shared data has 10 CT cases, and the module's Quarkus tests share one JVM and catalog.
+    data.volume("metrics-liver", "train", 11, "CT", Map.of("1", "liver"));
+    data.volume("metrics-liver", "val", 50, "CT", Map.of("1", "liver"));
     given()
         .contentType("application/json")
         .body(

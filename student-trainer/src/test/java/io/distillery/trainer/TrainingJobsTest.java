@@ -37,6 +37,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.TestInstance;
  * (params through {@link Checkpoint#load}, ONNX through the engine selection).
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainingJobsTest {

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +28,12 @@ import org.junit.jupiter.api.Test;
  * /q/metrics} once its paths ran: a tiny teacher registered and one volume announced ({@code
  * distillery_teacher_outputs_total}), one undecodable {@code VolumeIngested} record ({@code
  * distillery_dead_letters_total}). The per-topic Kafka client series appear on the Micrometer Kafka
- * binder's 60 s refresh, so this test takes about a minute.
+ * binder's 60 s refresh; this class runs last of the module's Quarkus tests ({@code @Order}), so
+ * that refresh has mostly passed by the time it asks.
  */
 @QuarkusTest
+@Tag("quarkus")
+@Order(Integer.MAX_VALUE)
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 class MetricsCatalogueTest {
 

@@ -8,10 +8,12 @@ import static org.hamcrest.Matchers.hasItems;
 import io.distillery.devstack.DevStackTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The operational endpoints every service has, against the real devstack broker and S3 server. */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 class ServiceEndpointsTest {
 

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * features within fp16 error. Real broker and S3 server.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 class TeacherFeaturesTest {
 

@@ -54,6 +54,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -63,6 +64,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * back-fill, a new version back-filling, and poison events dead-lettered.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TeacherServiceTest {
