@@ -110,17 +110,16 @@ public final class ModelSource {
     Matcher name = NAME.matcher(ref);
     if (name.matches()) {
       StackInfo stack = StackInfo.require(root);
-      String version = name.group(2);
-      if (version == null) {
-        version = latest(stack, name.group(1));
-      }
-      String prefix = ObjectKeys.modelPrefix(name.group(1), version);
-      if (!hasObjects(stack, prefix)
-          && hasObjects(stack, ObjectKeys.teacherPrefix(name.group(1), version))) {
-        prefix = ObjectKeys.teacherPrefix(name.group(1), version);
-      }
-      String location = "s3://" + stack.bucket() + "/" + prefix;
-      return download(stack, stack.bucket(), prefix, name.group(1), version, location, downloads);
+      Located found = locate(stack, name.group(1), name.group(2));
+      String location = "s3://" + stack.bucket() + "/" + found.prefix();
+      return download(
+          stack,
+          stack.bucket(),
+          found.prefix(),
+          name.group(1),
+          found.version(),
+          location,
+          downloads);
     }
     throw new UsageException(
         "--model "
@@ -129,30 +128,39 @@ public final class ModelSource {
             + " s3://bucket/teachers/<id>/<version> URL, or a name[:version]");
   }
 
-  private boolean hasObjects(StackInfo stack, String prefix) {
-    try (ObjectStore store = stores.apply(stack)) {
-      return !store.list(stack.bucket(), prefix).isEmpty();
-    } catch (RuntimeException e) {
-      throw new ModelLoadException(
-          "cannot list s3://" + stack.bucket() + "/" + prefix + ": " + e, e);
-    }
-  }
+  /** Where a named model's files are: {@code prefix} holds the files of {@code version}. */
+  private record Located(String prefix, String version) {}
 
-  /** The latest version of the published model {@code name}, else of the teacher {@code name}. */
-  private String latest(StackInfo stack, String name) {
+  /**
+   * Finds {@code name} at {@code version} (null: the latest in {@link ModelVersions#ORDER}), as a
+   * published model first and else as a teacher; one listing per place looked at.
+   */
+  private Located locate(StackInfo stack, String name, String version) {
     try (ObjectStore store = stores.apply(stack)) {
-      for (String prefix :
-          List.of(ObjectKeys.modelVersionsPrefix(name), ObjectKeys.teacherVersionsPrefix(name))) {
-        TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
-        for (ObjectSummary o : store.list(stack.bucket(), prefix)) {
-          String rest = o.key().substring(prefix.length());
-          if (rest.contains("/")) {
-            versions.add(rest.substring(0, rest.indexOf('/')));
-          }
-        }
-        if (!versions.isEmpty()) {
-          return versions.last();
-        }
+      TreeSet<String> models =
+          versionsUnder(store, stack.bucket(), ObjectKeys.modelVersionsPrefix(name));
+      String model = pick(models, version);
+      if (model != null) {
+        return new Located(ObjectKeys.modelPrefix(name, model), model);
+      }
+      TreeSet<String> teachers =
+          versionsUnder(store, stack.bucket(), ObjectKeys.teacherVersionsPrefix(name));
+      String teacher = pick(teachers, version);
+      if (teacher != null) {
+        return new Located(ObjectKeys.teacherPrefix(name, teacher), teacher);
+      }
+      if (!models.isEmpty() || !teachers.isEmpty()) {
+        throw new ModelLoadException(
+            "no version '"
+                + version
+                + "' of '"
+                + name
+                + "' in s3://"
+                + stack.bucket()
+                + " of the local stack; published versions: "
+                + models
+                + ", teacher versions: "
+                + teachers);
       }
       throw new ModelLoadException(
           "no model or teacher '"
@@ -169,6 +177,27 @@ public final class ModelSource {
       }
       throw new ModelLoadException("cannot list the versions of " + name + ": " + e, e);
     }
+  }
+
+  /** {@code version} when listed, the latest when it is null, else null. */
+  private static String pick(TreeSet<String> versions, String version) {
+    if (version == null) {
+      return versions.isEmpty() ? null : versions.last();
+    }
+    // Equality, not the set's order: that order treats "01" and "1" alike.
+    return versions.stream().anyMatch(version::equals) ? version : null;
+  }
+
+  /** The versions directly under {@code prefix} ({@code prefix/version/file}). */
+  private static TreeSet<String> versionsUnder(ObjectStore store, String bucket, String prefix) {
+    TreeSet<String> versions = new TreeSet<>(ModelVersions.ORDER);
+    for (ObjectSummary o : store.list(bucket, prefix)) {
+      String rest = o.key().substring(prefix.length());
+      if (rest.contains("/")) {
+        versions.add(rest.substring(0, rest.indexOf('/')));
+      }
+    }
+    return versions;
   }
 
   /** The names directly under {@code prefix} that hold versions ({@code prefix/name/version/…}). */

@@ -22,36 +22,29 @@ import java.util.Map;
 public final class ProtocolCommand implements Command {
 
   /**
-   * [our choice] Default budget of each protocol, in steps per job so that a run is reproducible;
-   * each was run end to end on this 2-core machine within 60 minutes (docs/results.md).
+   * A protocol's budget figures.
+   *
+   * @param defaultBudget [our choice] the {@code --budget} when none is given, in steps per job so
+   *     that a run is reproducible; each was run end to end on this 2-core machine within 60
+   *     minutes (docs/results.md)
+   * @param planning how a time budget ({@code --budget 45m}) becomes steps, from the protocol runs
+   *     of docs/results.md on this 2-core machine: fixed seconds = the run's wall time minus its
+   *     jobs' training time, seconds per step = all its jobs' training time over the steps per job
    */
-  static final Map<String, String> DEFAULT_BUDGETS =
-      Map.of(
-          "ms-kd-btcv", "400steps",
-          "mskd-btcv", "800steps",
-          "unpaired-ct-mr", "800steps",
-          "cross-teaching", "800steps");
+  record BudgetFigures(String defaultBudget, Budget.Planning planning) {}
 
   /**
-   * Planning figures of a time budget ({@code --budget 45m}), from the protocol runs of
-   * docs/results.md on this 2-core machine: fixed seconds = the run's wall time minus its jobs'
-   * training time, seconds per step = all its jobs' training time over the steps per job.
-   * mskd-btcv, unpaired-ct-mr and cross-teaching: their 800-step runs, machine otherwise idle
-   * (cross-teaching's supervised arm was reused there; its 288 s from the mskd-btcv run are counted
-   * in). ms-kd-btcv: its 400-step run under load 14-32, so a time budget there plans fewer steps
-   * than an idle machine would fit.
+   * The figures of every protocol. Planning: mskd-btcv, unpaired-ct-mr and cross-teaching from
+   * their 800-step runs, machine otherwise idle (cross-teaching's supervised arm was reused there;
+   * its 288 s from the mskd-btcv run are counted in); ms-kd-btcv from its 400-step run under load
+   * 14-32, so a time budget there plans fewer steps than an idle machine would fit.
    */
-  static final Map<String, Budget.Planning> PLANNING =
+  static final Map<String, BudgetFigures> BUDGETS =
       Map.of(
-          "ms-kd-btcv", new Budget.Planning(348, 7.52),
-          "mskd-btcv", new Budget.Planning(66, 1.37),
-          "unpaired-ct-mr", new Budget.Planning(52, 1.79),
-          "cross-teaching", new Budget.Planning(249, 2.62));
-
-  /** The default {@code --budget} of {@code protocol}. */
-  static String defaultBudget(String protocol) {
-    return DEFAULT_BUDGETS.get(protocol);
-  }
+          "ms-kd-btcv", new BudgetFigures("400steps", new Budget.Planning(348, 7.52)),
+          "mskd-btcv", new BudgetFigures("800steps", new Budget.Planning(66, 1.37)),
+          "unpaired-ct-mr", new BudgetFigures("800steps", new Budget.Planning(52, 1.79)),
+          "cross-teaching", new BudgetFigures("800steps", new Budget.Planning(249, 2.62)));
 
   /** What {@code args} asked for. */
   record Arguments(
@@ -71,7 +64,7 @@ public final class ProtocolCommand implements Command {
           "the data folder " + a.data() + " is missing (--data DIR, default ../shared/data)");
     }
     String version = Long.toString(Instant.now().getEpochSecond());
-    Budget budget = Budget.parse(a.budget(), PLANNING.get(a.protocol()));
+    Budget budget = Budget.parse(a.budget(), BUDGETS.get(a.protocol()).planning());
     Protocol protocol = Protocols.define(a.protocol(), budget, a.seed(), version);
     Path dir =
         a.out() != null
@@ -146,9 +139,9 @@ public final class ProtocolCommand implements Command {
       throw new UsageException("unknown protocol '" + protocol + "'; one of " + Protocols.NAMES);
     }
     if (budget == null) {
-      budget = defaultBudget(protocol);
+      budget = BUDGETS.get(protocol).defaultBudget();
     }
-    Budget.parse(budget, PLANNING.get(protocol));
+    Budget.parse(budget, BUDGETS.get(protocol).planning());
     return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
   }
 
@@ -161,7 +154,10 @@ public final class ProtocolCommand implements Command {
         "  --budget B       steps per training job (600steps), or total minutes (45m) turned into",
         "                   steps with the protocol's measured time per step; default "
             + String.join(
-                ", ", Protocols.NAMES.stream().map(n -> n + " " + defaultBudget(n)).toList()),
+                ", ",
+                Protocols.NAMES.stream()
+                    .map(n -> n + " " + BUDGETS.get(n).defaultBudget())
+                    .toList()),
         "  --out DIR        where report.json, report.md and the PNG plots go",
         "                   (default .distillery/eval/<protocol>-<run>)",
         "  --seed N         seed of every job (default 42)",

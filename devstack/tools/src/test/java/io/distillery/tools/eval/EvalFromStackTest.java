@@ -90,6 +90,10 @@ class EvalFromStackTest {
         .hasMessageContaining("no model or teacher 'no-such-model'")
         .hasMessageContaining("tiny-liver")
         .hasMessageContaining("tiny-teacher");
+    assertThatThrownBy(() -> eval("tiny-liver:99", data, root.resolve("missing-version")))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("no version '99' of 'tiny-liver'")
+        .hasMessageContaining("published versions: [2, 10]");
   }
 
   @Test

@@ -149,8 +149,8 @@ class ProtocolsTest {
     assertThatThrownBy(() -> Budget.parse("fast", planning)).isInstanceOf(UsageException.class);
     // Every protocol has a default and planning figures.
     for (String name : Protocols.NAMES) {
-      assertThat(ProtocolCommand.defaultBudget(name)).endsWith("steps");
-      assertThat(ProtocolCommand.PLANNING).containsKey(name);
+      assertThat(ProtocolCommand.BUDGETS.get(name).defaultBudget()).endsWith("steps");
+      assertThat(ProtocolCommand.BUDGETS.get(name).planning()).isNotNull();
     }
     assertThatThrownBy(() -> Protocols.define("nope", BUDGET, 1, "1"))
         .isInstanceOf(UsageException.class)
