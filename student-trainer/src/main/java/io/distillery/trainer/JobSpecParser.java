@@ -253,9 +253,17 @@ public final class JobSpecParser {
     d.put("polyPower", 0.9);
     d.put("weightDecay", method == Method.UNPAIRED_CT_MR ? 1e-4 : 0.0);
     d.put("foregroundFraction", 1.0 / 3.0);
-    // [our choice] CT window of the BTCV data ([-125, 275] HU), centred and scaled to about ±1.
+    // [our choice, nnU-Net's mirroring] a flip along each axis with this probability; 0 turns
+    // flips off. Left-right flips leave only context to tell lateral classes (right/left kidney)
+    // and organs told apart by side (liver/spleen) from one another.
+    d.put("flipProbability", 0.5);
+    // [our choice] CT window of the BTCV data ([-125, 275] HU), centred and scaled to about ±1:
+    // (clip(v) - ctMean) / ctStd. ctMean and ctStd default to the window's centre and half width
+    // (set from a given window when only the window is given).
     d.put("ctWindowLow", -125.0);
     d.put("ctWindowHigh", 275.0);
+    d.put("ctMean", 75.0);
+    d.put("ctStd", 200.0);
     d.put("validationOverlap", 0.5);
     switch (method) {
       case KD -> {
@@ -329,6 +337,18 @@ public final class JobSpecParser {
         hyper.put(e.getKey(), e.getValue().asDouble());
       }
     }
+    if (!given.has("ctMean")) {
+      hyper.put("ctMean", (hyper.get("ctWindowLow") + hyper.get("ctWindowHigh")) / 2);
+    }
+    if (!given.has("ctStd")) {
+      hyper.put("ctStd", (hyper.get("ctWindowHigh") - hyper.get("ctWindowLow")) / 2);
+    }
+    if (!(hyper.get("ctWindowLow") < hyper.get("ctWindowHigh"))) {
+      errors.add("hyperParameters.ctWindowLow must be below ctWindowHigh");
+    }
+    if (!(hyper.get("ctStd") > 0)) {
+      errors.add("hyperParameters.ctStd must be > 0");
+    }
     if (!(hyper.get("learningRate") > 0)) {
       errors.add("hyperParameters.learningRate must be > 0");
     }
@@ -340,6 +360,10 @@ public final class JobSpecParser {
       errors.add(
           "hyperParameters.featureWeight must be a finite number >= 0 (0 turns MS-KD's"
               + " feature-wise term off)");
+    }
+    double flip = hyper.get("flipProbability");
+    if (!(flip >= 0 && flip <= 1)) {
+      errors.add("hyperParameters.flipProbability must be in [0, 1]");
     }
     double fg = hyper.get("foregroundFraction");
     if (fg < 0 || fg > 1) {

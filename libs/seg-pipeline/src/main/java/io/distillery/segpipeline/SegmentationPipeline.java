@@ -168,16 +168,8 @@ public final class SegmentationPipeline {
     if ("zscore".equals(n.method())) {
       return Intensity.zScore(v);
     }
-    float lo = (float) n.clipLow();
-    float hi = (float) n.clipHigh();
-    float mean = (float) n.mean();
-    float std = (float) n.std();
-    float[] in = v.data();
-    float[] out = new float[in.length];
-    for (int i = 0; i < in.length; i++) {
-      out[i] = (Math.min(Math.max(in[i], lo), hi) - mean) / std;
-    }
-    return v.withData(out);
+    return Intensity.clipAndStandardise(
+        v, (float) n.clipLow(), (float) n.clipHigh(), (float) n.mean(), (float) n.std());
   }
 
   /** Volume of each foreground class in ml: voxel count × voxel volume of the label's grid. */

@@ -115,8 +115,12 @@ public class JobRunner {
             store,
             spec.classes(),
             spec.budget().spacingMm(),
-            (float) spec.hyper("ctWindowLow"),
-            (float) spec.hyper("ctWindowHigh"));
+            new IntensityNormalization(
+                "ct-window",
+                spec.hyper("ctWindowLow"),
+                spec.hyper("ctWindowHigh"),
+                spec.hyper("ctMean"),
+                spec.hyper("ctStd")));
     ExecutorService io =
         Executors.newFixedThreadPool(
             config.trainer().loaderThreads(),
@@ -188,6 +192,7 @@ public class JobRunner {
               groups,
               spec.budget().patchSize(),
               spec.hyper("foregroundFraction"),
+              spec.hyper("flipProbability"),
               spec.seed(),
               consumed)) {
         trainer.run(
@@ -782,8 +787,8 @@ public class JobRunner {
                 "ct-window",
                 spec.hyper("ctWindowLow"),
                 spec.hyper("ctWindowHigh"),
-                (spec.hyper("ctWindowLow") + spec.hyper("ctWindowHigh")) / 2,
-                (spec.hyper("ctWindowHigh") - spec.hyper("ctWindowLow")) / 2);
+                spec.hyper("ctMean"),
+                spec.hyper("ctStd"));
     ModelCard card =
         new ModelCard(
             ModelCard.SCHEMA_VERSION,

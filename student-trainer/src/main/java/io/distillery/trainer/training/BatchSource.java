@@ -37,6 +37,7 @@ public final class BatchSource implements AutoCloseable {
    * @param groups sample groups
    * @param patchSize D, H, W
    * @param foregroundFraction fraction of foreground-centred patches
+   * @param flipProbability probability of a flip along each axis (0: none)
    * @param seed job seed
    * @param alreadyConsumed patches each group delivered before a resume (null: fresh start)
    */
@@ -44,6 +45,7 @@ public final class BatchSource implements AutoCloseable {
       List<SampleGroup> groups,
       int[] patchSize,
       double foregroundFraction,
+      double flipProbability,
       long seed,
       long[] alreadyConsumed) {
     this.groups = List.copyOf(groups);
@@ -65,10 +67,17 @@ public final class BatchSource implements AutoCloseable {
       }
       // Flips only with soft labels or feature maps (intensity changes would corrupt them) [our
       // choice].
+      Augmentation light = Augmentation.light();
       Augmentation augmentation =
           softChannels[g] > 0 || featureChannels[g].length > 0
-              ? new Augmentation(0.5, 0, 0, 0, 0, 0)
-              : Augmentation.light();
+              ? new Augmentation(flipProbability, 0, 0, 0, 0, 0)
+              : new Augmentation(
+                  flipProbability,
+                  light.intensityScale(),
+                  light.intensityShift(),
+                  light.spatialProbability(),
+                  light.maxRotationDegrees(),
+                  light.maxScaling());
       List<TrainingCase> cases = new ArrayList<>();
       for (PreparedCase c : group.cases()) {
         cases.add(toTrainingCase(c));

@@ -4,6 +4,7 @@ import io.distillery.contracts.ObjectRef;
 import io.distillery.contracts.events.TeacherOutputsProduced;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.transforms.TrilinearResize;
 import io.distillery.tensorcodec.DecodedTensor;
 import io.distillery.tensorcodec.HalfFloat;
@@ -29,32 +30,30 @@ import java.util.Set;
  * feature-wise term, stored teacher feature maps) from the object store and prepares it at the
  * job's spacing: image trilinear, labels nearest, probabilities and feature maps trilinear (KD from
  * several teachers: their probabilities combined into one target per job class, {@link KdTargets});
- * CT clipped to a window and scaled to about ±1 [our choice], MR z-scored (methods follow the model
- * card's {@code PreprocessingSpec}). The training grid is {@link TrainingGrid}'s; feature maps are
- * kept as fp16 on it. Every read verifies the stored SHA-256. Thread-safe.
+ * CT clipped to a window and standardised, by default to about ±1 [our choice], MR z-scored
+ * (methods follow the model card's {@code PreprocessingSpec}). The training grid is {@link
+ * TrainingGrid}'s; feature maps are kept as fp16 on it. Every read verifies the stored SHA-256.
+ * Thread-safe.
  */
 public final class CaseLoader {
   private final ObjectStore store;
   private final NiftiReader reader = NiftiReader.withDefaults();
   private final List<String> classes;
   private final double[] spacingXyz;
-  private final float ctLow;
-  private final float ctHigh;
+  private final IntensityNormalization ct;
 
   /**
    * @param store object store
    * @param classes job classes, background first
    * @param spacingXyz training spacing x, y, z (mm)
-   * @param ctLow CT window low (HU)
-   * @param ctHigh CT window high (HU)
+   * @param ct the CT normalisation (a {@code ct-window}, as the model card records it)
    */
   public CaseLoader(
-      ObjectStore store, List<String> classes, double[] spacingXyz, float ctLow, float ctHigh) {
+      ObjectStore store, List<String> classes, double[] spacingXyz, IntensityNormalization ct) {
     this.store = store;
     this.classes = List.copyOf(classes);
     this.spacingXyz = spacingXyz.clone();
-    this.ctLow = ctLow;
-    this.ctHigh = ctHigh;
+    this.ct = ct;
   }
 
   /** Loads and prepares one volume with its teacher outputs arranged per {@code mode}. */
@@ -294,14 +293,8 @@ public final class CaseLoader {
     if ("MR".equals(modality)) {
       return Intensity.zScore(image);
     }
-    float centre = (ctLow + ctHigh) / 2f;
-    float half = (ctHigh - ctLow) / 2f;
-    float[] in = image.data();
-    float[] out = new float[in.length];
-    for (int i = 0; i < in.length; i++) {
-      out[i] = (Math.min(Math.max(in[i], ctLow), ctHigh) - centre) / half;
-    }
-    return image.withData(out);
+    return Intensity.clipAndStandardise(
+        image, (float) ct.clipLow(), (float) ct.clipHigh(), (float) ct.mean(), (float) ct.std());
   }
 
   private float[] softLabels(

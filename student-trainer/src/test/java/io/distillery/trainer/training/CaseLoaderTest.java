@@ -11,6 +11,7 @@ import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.S3Settings;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.tensorcodec.FeatureEncoding;
 import io.distillery.tensorcodec.HalfFloat;
 import io.distillery.tensorcodec.ProbabilityEncoding;
@@ -106,7 +107,10 @@ class CaseLoaderTest {
 
     CaseLoader loader =
         new CaseLoader(
-            store, List.of("background", "liver", "spleen"), TRAINING_SPACING, -125, 275);
+            store,
+            List.of("background", "liver", "spleen"),
+            TRAINING_SPACING,
+            new IntensityNormalization("ct-window", -125, 275, 75, 200));
     PreparedCase loaded = loader.load(volume, outputs, SoftLabelMode.FOREGROUND_PER_ORGAN, true);
 
     Grid training = TrainingGrid.of(volume, TRAINING_SPACING);

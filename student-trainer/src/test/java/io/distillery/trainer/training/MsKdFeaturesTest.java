@@ -75,7 +75,7 @@ class MsKdFeaturesTest {
     PreparedCase c = knownCase();
     List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(c), new int[0], 0));
     try (NDManager manager = NDManager.newBaseManager();
-        BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+        BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
       assertThat(source.softChannels(0)).isEqualTo(2);
       assertThat(source.featureChannels(0)).containsExactly(2, 1);
       for (int step = 0; step < 4; step++) {
@@ -194,7 +194,7 @@ class MsKdFeaturesTest {
       List<float[]> before = weights(objective.auxiliaryBlocks());
       List<Map<String, Double>> losses = new ArrayList<>();
       TrainingSnapshot[] last = new TrainingSnapshot[1];
-      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
         trainer.run(source, 0, 3, 3, 1, 2, listener(losses, last));
       }
       assertThat(losses)
@@ -231,7 +231,7 @@ class MsKdFeaturesTest {
       Objective straight =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
       Trainer t1 = new Trainer(straight, manager, 1e-2f, 0.9, 0f);
-      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
         t1.run(source, 0, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
       }
       t1.close();
@@ -258,7 +258,7 @@ class MsKdFeaturesTest {
               return checkpoint[0] != null;
             }
           };
-      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, null)) {
+      try (BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
         assertThatThrownBy(() -> t2.run(source, 0, 4, 4, 1, 2, stopping))
             .isInstanceOf(TrainingCancelledException.class);
       }
@@ -270,7 +270,8 @@ class MsKdFeaturesTest {
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
       Trainer t3 = new Trainer(resumed, manager, 1e-2f, 0.9, 0f);
       t3.restore(checkpoint[0]);
-      try (BatchSource source = new BatchSource(groups, PATCH, 0, 3, checkpoint[0].consumed())) {
+      try (BatchSource source =
+          new BatchSource(groups, PATCH, 0, 0.5, 3, checkpoint[0].consumed())) {
         t3.run(source, 2, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
       }
       t3.close();

@@ -155,15 +155,9 @@ public final class TeacherRunner implements AutoCloseable {
     if ("zscore".equals(n.method())) {
       return Intensity.zScore(v).data();
     }
-    float[] in = v.data();
-    float[] out = new float[in.length];
-    double lo = n.clipLow();
-    double hi = n.clipHigh();
-    for (int i = 0; i < in.length; i++) {
-      double c = Math.min(hi, Math.max(lo, in[i]));
-      out[i] = (float) ((c - n.mean()) / n.std());
-    }
-    return out;
+    return Intensity.clipAndStandardise(
+            v, (float) n.clipLow(), (float) n.clipHigh(), (float) n.mean(), (float) n.std())
+        .data();
   }
 
   /**

@@ -51,6 +51,24 @@ public final class Intensity {
     return v.withData(out);
   }
 
+  /**
+   * Values clipped to {@code [lo, hi]}, then {@code (c − mean) / std} in float arithmetic: the CT
+   * normalisation of the trainer, the teacher-service and the segmentation pipeline alike (the
+   * {@code ct-window} of a model card), so that a model sees the same values everywhere.
+   */
+  public static Volume clipAndStandardise(Volume v, float lo, float hi, float mean, float std) {
+    checkRange(lo, hi);
+    if (!(std > 0)) {
+      throw new IllegalArgumentException("std must be > 0, was " + std);
+    }
+    float[] in = v.data();
+    float[] out = new float[in.length];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = (Math.min(Math.max(in[i], lo), hi) - mean) / std;
+    }
+    return v.withData(out);
+  }
+
   /** {@code (v − mean) / max(std, 1e-8)} with population statistics over all non-NaN voxels. */
   public static Volume zScore(Volume v) {
     float[] in = v.data();

@@ -22,6 +22,9 @@ class IntensityTest {
     assertThat(Intensity.window(v, -100, 100).data()).containsExactly(0, 0, 0.5f, 0.75f, 1, 1);
     assertThat(Intensity.window(v, -100, 100, -1, 1).data()).containsExactly(-1, -1, 0, 0.5f, 1, 1);
     assertThat(Intensity.clip(v, -150, 60).data()).containsExactly(-150, -100, 0, 50, 60, 60);
+    // A model card's ct-window: clip, then (c − mean) / std.
+    assertThat(Intensity.clipAndStandardise(v, -100, 100, 50, 25).data())
+        .containsExactly(-6, -6, -2, 0, 2, 2);
     assertThat(v.data()[0]).isEqualTo(-200); // input untouched
   }
 
