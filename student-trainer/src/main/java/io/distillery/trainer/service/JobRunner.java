@@ -111,16 +111,7 @@ public class JobRunner {
         withinMemory(spec, plan, featureChannels(spec, index, teacherVersions, manifest));
     int[] featureChannels = memory.featureChannels();
     CaseLoader loader =
-        new CaseLoader(
-            store,
-            spec.classes(),
-            spec.budget().spacingMm(),
-            new IntensityNormalization(
-                "ct-window",
-                spec.hyper("ctWindowLow"),
-                spec.hyper("ctWindowHigh"),
-                spec.hyper("ctMean"),
-                spec.hyper("ctStd")));
+        new CaseLoader(store, spec.classes(), spec.budget().spacingMm(), ctNormalisation(spec));
     ExecutorService io =
         Executors.newFixedThreadPool(
             config.trainer().loaderThreads(),
@@ -756,6 +747,16 @@ public class JobRunner {
     }
   }
 
+  /** The job's CT normalisation, as training applies it and the model card records it. */
+  private static IntensityNormalization ctNormalisation(JobSpec spec) {
+    return new IntensityNormalization(
+        "ct-window",
+        spec.hyper("ctWindowLow"),
+        spec.hyper("ctWindowHigh"),
+        spec.hyper("ctMean"),
+        spec.hyper("ctStd"));
+  }
+
   /**
    * Exports {@code network} as {@code name} at the job's version (a teacher under {@code
    * teachers/}, with manifest and {@code TeacherModelPublished}, or a student) and publishes it;
@@ -783,12 +784,7 @@ public class JobRunner {
     IntensityNormalization intensity =
         "MR".equals(spec.modality())
             ? new IntensityNormalization("zscore", 0, 0, 0, 1)
-            : new IntensityNormalization(
-                "ct-window",
-                spec.hyper("ctWindowLow"),
-                spec.hyper("ctWindowHigh"),
-                spec.hyper("ctMean"),
-                spec.hyper("ctStd"));
+            : ctNormalisation(spec);
     ModelCard card =
         new ModelCard(
             ModelCard.SCHEMA_VERSION,

@@ -67,17 +67,11 @@ public final class BatchSource implements AutoCloseable {
       }
       // Flips only with soft labels or feature maps (intensity changes would corrupt them) [our
       // choice].
-      Augmentation light = Augmentation.light();
       Augmentation augmentation =
-          softChannels[g] > 0 || featureChannels[g].length > 0
-              ? new Augmentation(flipProbability, 0, 0, 0, 0, 0)
-              : new Augmentation(
-                  flipProbability,
-                  light.intensityScale(),
-                  light.intensityShift(),
-                  light.spatialProbability(),
-                  light.maxRotationDegrees(),
-                  light.maxScaling());
+          (softChannels[g] > 0 || featureChannels[g].length > 0
+                  ? Augmentation.none()
+                  : Augmentation.light())
+              .withFlipProbability(flipProbability);
       List<TrainingCase> cases = new ArrayList<>();
       for (PreparedCase c : group.cases()) {
         cases.add(toTrainingCase(c));

@@ -24,4 +24,15 @@ public record Augmentation(
   public static Augmentation light() {
     return new Augmentation(0.5, 0.1, 0.1, 0.2, 15, 0.1);
   }
+
+  /** The same augmentation with another flip probability. */
+  public Augmentation withFlipProbability(double probability) {
+    return new Augmentation(
+        probability,
+        intensityScale,
+        intensityShift,
+        spatialProbability,
+        maxRotationDegrees,
+        maxScaling);
+  }
 }
