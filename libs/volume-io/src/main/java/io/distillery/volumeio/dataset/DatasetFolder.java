@@ -6,6 +6,7 @@ import io.distillery.volumeio.Modality;
 import io.distillery.volumeio.VolumeFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,12 @@ import java.util.stream.Stream;
  *   <li><b>file list</b> (the {@code ts-smoke} folder): {@code files} maps a NIfTI file name to its
  *       {@code modality}, {@code label} file and {@code label_map} (value → name).
  * </ul>
+ *
+ * <p>Every path that {@code dataset.json} names (case ids included, since they become file names)
+ * must stay inside the dataset folder: an absolute path, a {@code ..} that climbs out of it, or a
+ * symbolic link whose target lies outside it is refused with a {@link VolumeFormatException} naming
+ * the entry. A dataset description is input from whoever supplied the folder, and must not make a
+ * service read other files of its host.
  */
 public final class DatasetFolder {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,8 +118,7 @@ public final class DatasetFolder {
       SortedMap<Integer, String> labels)
       throws IOException {
     String ending = d.path("file_ending").asText(".nii.gz");
-    Path images = root.resolve("imagesTr");
-    Path labelsDir = root.resolve("labelsTr");
+    Path images = inside(root, json, "imagesTr");
     if (modalities.isEmpty()) {
       throw new VolumeFormatException(json + ": channel_names is missing or empty");
     }
@@ -135,11 +141,11 @@ public final class DatasetFolder {
     for (String id : ids) {
       List<Path> channels = new ArrayList<>();
       for (int c = 0; c < modalities.size(); c++) {
-        Path p = images.resolve(String.format("%s_%04d%s", id, c, ending));
+        Path p = inside(root, json, String.format("imagesTr/%s_%04d%s", id, c, ending));
         requireFile(json, id, p);
         channels.add(p);
       }
-      Path label = labelsDir.resolve(id + ending);
+      Path label = inside(root, json, "labelsTr/" + id + ending);
       out.add(
           new DatasetCase(
               id,
@@ -159,13 +165,13 @@ public final class DatasetFolder {
       SortedMap<Integer, String> labels) {
     List<DatasetCase> out = new ArrayList<>();
     for (JsonNode t : training) {
-      Path image = root.resolve(t.path("image").asText()).normalize();
+      Path image = inside(root, json, t.path("image").asText());
       String file = image.getFileName().toString();
       String id = file.replaceFirst("\\.nii(\\.gz)?$", "");
       requireFile(json, id, image);
       Optional<Path> label = Optional.empty();
       if (t.hasNonNull("label")) {
-        Path l = root.resolve(t.get("label").asText()).normalize();
+        Path l = inside(root, json, t.get("label").asText());
         requireFile(json, id, l);
         label = Optional.of(l);
       }
@@ -179,10 +185,11 @@ public final class DatasetFolder {
   }
 
   private static DatasetFolder fileList(Path root, String name, JsonNode files) {
+    Path json = root.resolve("dataset.json");
     List<DatasetCase> out = new ArrayList<>();
     SortedMap<Integer, String> all = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : files.properties()) {
-      Path image = root.resolve(e.getKey());
+      Path image = inside(root, json, e.getKey());
       if (!e.getKey().matches(".*\\.nii(\\.gz)?$") || !Files.isRegularFile(image)) {
         continue; // e.g. a DICOM series folder: not part of this reader
       }
@@ -197,8 +204,8 @@ public final class DatasetFolder {
       all.putAll(names);
       Optional<Path> label = Optional.empty();
       if (f.hasNonNull("label")) {
-        Path l = root.resolve(f.get("label").asText());
-        requireFile(root.resolve("dataset.json"), e.getKey(), l);
+        Path l = inside(root, json, f.get("label").asText());
+        requireFile(json, e.getKey(), l);
         label = Optional.of(l);
       }
       String id = e.getKey().replaceFirst("\\.nii(\\.gz)?$", "");
@@ -256,6 +263,40 @@ public final class DatasetFolder {
       }
     }
     return new ArrayList<>(byIndex.values());
+  }
+
+  /**
+   * {@code root/entry}, refused unless it stays inside {@code root}: lexically (no absolute path,
+   * no {@code ..} above the root) and, when the file exists, after resolving symbolic links.
+   */
+  static Path inside(Path root, Path json, String entry) {
+    Path relative;
+    try {
+      relative = Path.of(entry);
+    } catch (InvalidPathException e) {
+      throw new VolumeFormatException(json + ": entry '" + entry + "' is not a valid path");
+    }
+    if (relative.isAbsolute() || relative.getRoot() != null) {
+      throw new VolumeFormatException(
+          json + ": entry '" + entry + "' is an absolute path; paths must be inside the dataset");
+    }
+    Path base = root.toAbsolutePath().normalize();
+    Path resolved = base.resolve(relative).normalize();
+    if (!resolved.startsWith(base)) {
+      throw new VolumeFormatException(json + ": entry '" + entry + "' leaves the dataset folder");
+    }
+    if (Files.exists(resolved)) {
+      try {
+        if (!resolved.toRealPath().startsWith(base.toRealPath())) {
+          throw new VolumeFormatException(
+              json + ": entry '" + entry + "' links to a file outside the dataset folder");
+        }
+      } catch (IOException e) {
+        throw new VolumeFormatException(
+            json + ": entry '" + entry + "' cannot be resolved: " + e.getMessage(), e);
+      }
+    }
+    return root.resolve(relative).normalize();
   }
 
   private static void requireFile(Path json, String id, Path p) {

@@ -156,4 +156,86 @@ class DatasetFolderTest {
         .isInstanceOf(VolumeFormatException.class)
         .hasMessageContaining("no dataset.json");
   }
+
+  @Test
+  void entriesThatLeaveTheDatasetFolderAreRefusedAndNamed() throws IOException {
+    // A real NIfTI file next to the dataset folder: the entries below all point at it.
+    Path dataset = dir.resolve("dataset");
+    Path outside = dir.resolve("outside.nii.gz");
+    image(outside);
+    image(dataset.resolve("imagesTr/ok_0.nii.gz"));
+
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        """
+        {"modality": {"0": "CT"}, "labels": {"0": "background"},
+         "training": [{"image": "./imagesTr/ok_0.nii.gz"}, {"image": "../outside.nii.gz"}]}
+        """);
+    assertThatThrownBy(() -> DatasetFolder.open(dataset))
+        .isInstanceOf(VolumeFormatException.class)
+        .hasMessageContaining("entry '../outside.nii.gz' leaves the dataset folder");
+
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        "{\"modality\": {\"0\": \"CT\"}, \"labels\": {\"0\": \"background\"},"
+            + " \"training\": [{\"image\": \""
+            + outside.toAbsolutePath()
+            + "\"}]}");
+    assertThatThrownBy(() -> DatasetFolder.open(dataset))
+        .isInstanceOf(VolumeFormatException.class)
+        .hasMessageContaining("entry '" + outside.toAbsolutePath() + "' is an absolute path");
+
+    // The file-list layout refuses such a key instead of skipping it as "not a NIfTI file".
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        """
+        {"files": {"imagesTr/ok_0.nii.gz": {"modality": "CT", "label": "../../outside.nii.gz"}}}
+        """);
+    assertThatThrownBy(() -> DatasetFolder.open(dataset))
+        .isInstanceOf(VolumeFormatException.class)
+        .hasMessageContaining("entry '../../outside.nii.gz' leaves the dataset folder");
+
+    // nnU-Net case ids become file names: an id that climbs out is refused too.
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        """
+        {"channel_names": {"0": "CT"}, "labels": {"background": 0}, "file_ending": ".nii.gz",
+         "cases": ["../../outside"]}
+        """);
+    assertThatThrownBy(() -> DatasetFolder.open(dataset))
+        .isInstanceOf(VolumeFormatException.class)
+        .hasMessageContaining(
+            "entry 'imagesTr/../../outside_0000.nii.gz' leaves the dataset folder");
+  }
+
+  @Test
+  void symbolicLinksArePermittedOnlyInsideTheDatasetFolder() throws IOException {
+    Path dataset = dir.resolve("dataset");
+    Path outside = dir.resolve("outside.nii.gz");
+    image(outside);
+    image(dataset.resolve("imagesTr/real_0.nii.gz"));
+    Files.createSymbolicLink(dataset.resolve("imagesTr/alias_0.nii.gz"), Path.of("real_0.nii.gz"));
+    Files.createSymbolicLink(dataset.resolve("imagesTr/escape_0.nii.gz"), outside);
+
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        """
+        {"modality": {"0": "CT"}, "labels": {"0": "background"},
+         "training": [{"image": "imagesTr/alias_0.nii.gz"}]}
+        """);
+    assertThat(DatasetFolder.open(dataset).cases())
+        .extracting(DatasetCase::id)
+        .containsExactly("alias_0");
+
+    Files.writeString(
+        dataset.resolve("dataset.json"),
+        """
+        {"modality": {"0": "CT"}, "labels": {"0": "background"},
+         "training": [{"image": "imagesTr/escape_0.nii.gz"}]}
+        """);
+    assertThatThrownBy(() -> DatasetFolder.open(dataset))
+        .isInstanceOf(VolumeFormatException.class)
+        .hasMessageContaining(
+            "entry 'imagesTr/escape_0.nii.gz' links to a file outside the dataset folder");
+  }
 }
