@@ -74,6 +74,43 @@ class DatasetImportTest {
         .body("detail", containsString("import root"));
   }
 
+  @Test
+  void datasetJsonEntriesOutsideTheFolderAreRefusedWithTheEntryNamed() throws Exception {
+    // A readable NIfTI next to the dataset folder, itself under the import root: only the dataset
+    // folder confines what its dataset.json may name.
+    Path parent = Files.createTempDirectory("escape-");
+    Path outside = SyntheticNifti.writeImage(parent, "outside.nii.gz", 30);
+    Path folder = Files.createDirectories(parent.resolve("dataset"));
+    SyntheticNifti.writeImage(Files.createDirectories(folder.resolve("imagesTr")), "in.nii.gz", 31);
+
+    for (String entry : List.of("../outside.nii.gz", outside.toAbsolutePath().toString())) {
+      Files.writeString(
+          folder.resolve("dataset.json"),
+          "{\"name\": \"escape\", \"modality\": {\"0\": \"CT\"}, \"labels\": {\"0\":"
+              + " \"background\"}, \"training\": [{\"image\": \"imagesTr/in.nii.gz\"},"
+              + " {\"image\": \""
+              + entry
+              + "\"}]}");
+
+      String importId = startImport(Map.of("source", folder.toString(), "datasetId", "escape"));
+
+      Map<String, Object> done = awaitFinished(importId);
+      assertThat(done.get("state")).isEqualTo("FAILED");
+      assertThat((List<?>) done.get("errors"))
+          .singleElement()
+          .asString()
+          .contains("entry '" + entry + "'")
+          .containsAnyOf("leaves the dataset folder", "is an absolute path");
+    }
+    given()
+        .queryParam("datasetId", "escape")
+        .when()
+        .get("/api/v1/volumes")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(0));
+  }
+
   private static String startImport(Map<String, String> body) {
     return given()
         .contentType(ContentType.JSON)

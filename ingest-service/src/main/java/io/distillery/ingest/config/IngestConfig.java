@@ -46,8 +46,11 @@ public interface IngestConfig {
   /** How volumes are validated and canonicalised. */
   interface Ingest {
     /**
-     * Largest accepted NIfTI file (compressed size) in bytes, per file. Larger uploads get 413; the
-     * HTTP body limit is set from the same figure.
+     * The upload limit in bytes: the largest request body {@code POST /api/v1/volumes} accepts
+     * (image, label and form fields together, as sent, compressed or not), and the largest single
+     * object an {@code s3://} import copies. A larger body gets 413 problem+json naming this key;
+     * Quarkus's HTTP body limit ({@code quarkus.http.limits.max-body-size}) is set from it in
+     * {@code application.properties}, so there is one figure to configure.
      */
     @WithDefault("1073741824")
     long maxUploadBytes();

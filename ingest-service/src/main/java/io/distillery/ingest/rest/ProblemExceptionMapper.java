@@ -1,7 +1,9 @@
 package io.distillery.ingest.rest;
 
 import io.distillery.ingest.InvalidRequestException;
+import io.distillery.ingest.config.IngestConfig;
 import io.distillery.volumeio.VolumeException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +22,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class);
 
   @Context UriInfo uriInfo;
+  @Inject IngestConfig config;
 
   @Override
   public Response toResponse(Throwable error) {
@@ -38,6 +41,12 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       status = 400;
       title = "Invalid request";
       detail = error.getMessage();
+    } else if (error instanceof WebApplicationException web
+        && web.getResponse().getStatus() == 413) {
+      // The multipart reader counted past the limit (a body that declared no length).
+      status = 413;
+      title = "Upload too large";
+      detail = UploadLimitRoute.exceeded(config.ingest().maxUploadBytes());
     } else if (error instanceof WebApplicationException web) {
       status = web.getResponse().getStatus();
       title =
@@ -51,14 +60,21 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       detail = "unexpected error; see the service log";
       LOG.error("unhandled error", error);
     }
+    Map<String, Object> body =
+        problem(status, title, detail, uriInfo == null ? null : uriInfo.getPath());
+    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+  }
+
+  /** The members of a problem document (RFC 9457); {@code instance} is left out when null. */
+  static Map<String, Object> problem(int status, String title, String detail, String instance) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
     body.put("title", title);
     body.put("status", status);
     body.put("detail", detail);
-    if (uriInfo != null) {
-      body.put("instance", uriInfo.getPath());
+    if (instance != null) {
+      body.put("instance", instance);
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    return body;
   }
 }

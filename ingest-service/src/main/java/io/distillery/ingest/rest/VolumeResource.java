@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.ingest.IngestOutcome;
 import io.distillery.ingest.IngestRequest;
-import io.distillery.ingest.config.IngestConfig;
 import io.distillery.ingest.service.IngestService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +31,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class VolumeResource {
 
   @Inject IngestService ingest;
-  @Inject IngestConfig config;
   @Inject ObjectMapper json;
 
   /** Response to an upload. */
@@ -44,7 +42,9 @@ public class VolumeResource {
       summary = "Upload a NIfTI image (and optional label map)",
       description =
           "Validates, canonicalises (RAS, dataset spacing) and stores the volume, then publishes"
-              + " VolumeIngested. The same bytes give the same volume id and no second event.")
+              + " VolumeIngested. The same bytes give the same volume id and no second event."
+              + " The whole request body may not exceed distillery.ingest.max-upload-bytes"
+              + " (413 otherwise); file parts stream to disk, not into memory.")
   public Response upload(
       @RestForm("image") FileUpload image,
       @RestForm("label") FileUpload label,
@@ -57,10 +57,6 @@ public class VolumeResource {
       throws IOException {
     if (image == null) {
       throw new ProblemException(400, "Missing image", "the multipart field 'image' is required");
-    }
-    checkSize(image);
-    if (label != null) {
-      checkSize(label);
     }
     IngestRequest request =
         new IngestRequest(
@@ -96,16 +92,6 @@ public class VolumeResource {
       @QueryParam("split") String split,
       @QueryParam("modality") String modality) {
     return ingest.list(datasetId, split, modality);
-  }
-
-  private void checkSize(FileUpload upload) {
-    long max = config.ingest().maxUploadBytes();
-    if (upload.size() > max) {
-      throw new ProblemException(
-          413,
-          "Upload too large",
-          "'" + upload.name() + "' has " + upload.size() + " bytes; the limit is " + max);
-    }
   }
 
   private static String required(String value, String field) {
