@@ -138,7 +138,10 @@ class ComposeFileTest {
       }
       assertThat(services.get(service).get("ports").get(0).asText())
           .isEqualTo(
-              ServiceProperties.httpPort(service) + ":" + ServiceProperties.httpPort(service));
+              "127.0.0.1:"
+                  + ServiceProperties.httpPort(service)
+                  + ":"
+                  + ServiceProperties.httpPort(service));
       assertThat(services.get(service).has("profiles")).as(service + " runs by default").isFalse();
     }
   }
@@ -162,6 +165,34 @@ class ComposeFileTest {
                 assertThat(svc.getValue().has("deploy")).as(svc.getKey()).isFalse();
               }
             });
+  }
+
+  @Test
+  void everyPublishedPortIsOnLoopbackOnly() {
+    List<String> published = new java.util.ArrayList<>();
+    compose
+        .get("services")
+        .fields()
+        .forEachRemaining(
+            svc -> {
+              if (svc.getValue().has("ports")) {
+                svc.getValue()
+                    .get("ports")
+                    .forEach(p -> published.add(svc.getKey() + " " + p.asText()));
+              }
+            });
+    assertThat(published).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(published).allSatisfy(p -> assertThat(p).contains(" 127.0.0.1:"));
+  }
+
+  @Test
+  void grafanaHasNoBuiltInPasswordAndNoAnonymousViewers() {
+    JsonNode env = compose.get("services").get("grafana").get("environment");
+    // ${VAR:?message}: compose refuses to start when the secret is not given.
+    assertThat(env.get("GF_SECURITY_ADMIN_PASSWORD").asText())
+        .startsWith("${GRAFANA_ADMIN_PASSWORD:?");
+    assertThat(env.get("GF_AUTH_ANONYMOUS_ENABLED").asText()).isEqualTo("false");
+    assertThat(env.has("GF_AUTH_ANONYMOUS_ORG_ROLE")).isFalse();
   }
 
   @Test

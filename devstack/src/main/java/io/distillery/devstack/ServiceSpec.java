@@ -46,7 +46,8 @@ public record ServiceSpec(
   /**
    * The Distillery services as built by Maven: {@code java -Xmx<HEAP> -jar
    * <root>/<service>/target/quarkus-app/quarkus-run.jar}, each on a free port ({@code
-   * QUARKUS_HTTP_PORT}) and with the stack's environment.
+   * QUARKUS_HTTP_PORT}) of {@link #bindHost()} ({@code QUARKUS_HTTP_HOST}) and with the stack's
+   * environment.
    *
    * @throws DevStackException if a service has not been built
    */
@@ -107,11 +108,22 @@ public record ServiceSpec(
     return specs;
   }
 
+  /**
+   * The interface the services listen on: loopback only, unless {@code QUARKUS_HTTP_HOST} is set in
+   * the launcher's environment (e.g. {@code QUARKUS_HTTP_HOST=0.0.0.0 ./distillery up} to reach the
+   * stack from other machines). Local mode has no authentication, so it is not exposed by default.
+   */
+  public static String bindHost() {
+    String host = System.getenv("QUARKUS_HTTP_HOST");
+    return host == null || host.isBlank() ? "127.0.0.1" : host;
+  }
+
   private static ServiceSpec onFreePort(
       String name, List<String> command, Map<String, String> stackEnv) {
     int port = FreePorts.next();
     Map<String, String> env = new LinkedHashMap<>(stackEnv);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_HTTP_HOST", bindHost());
     List<String> resolved =
         command.stream().map(arg -> arg.replace("{port}", Integer.toString(port))).toList();
     URI base = URI.create("http://127.0.0.1:" + port);

@@ -24,7 +24,9 @@ public final class FakeService {
     List<String> options = List.of(args);
     int port = Integer.parseInt(System.getenv("QUARKUS_HTTP_PORT"));
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getByName(System.getenv("QUARKUS_HTTP_HOST")), port),
+            0);
     server.createContext("/q/health/ready", exchange -> reply(exchange, "{\"status\":\"UP\"}"));
     server.createContext(
         "/env",
@@ -36,7 +38,8 @@ public final class FakeService {
                   "DISTILLERY_S3_ENDPOINT",
                   "DISTILLERY_S3_ACCESS_KEY",
                   "DISTILLERY_S3_SECRET_KEY",
-                  "DISTILLERY_S3_BUCKET")) {
+                  "DISTILLERY_S3_BUCKET",
+                  "QUARKUS_HTTP_HOST")) {
             body.append(name).append('=').append(System.getenv(name)).append('\n');
           }
           reply(exchange, body.toString());

@@ -1,9 +1,15 @@
 package io.distillery.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +70,21 @@ class LauncherTest {
     assertThat(env)
         .contains("KAFKA_BOOTSTRAP_SERVERS=" + bootstrap)
         .contains("DISTILLERY_S3_BUCKET=distillery")
-        .contains("DISTILLERY_S3_ENDPOINT=http://127.0.0.1:");
+        .contains("DISTILLERY_S3_ENDPOINT=http://127.0.0.1:")
+        .contains("QUARKUS_HTTP_HOST=127.0.0.1");
+    // A service that binds where the launcher says (as Quarkus does with QUARKUS_HTTP_HOST) is
+    // reachable on loopback only: not through this machine's other addresses.
+    int port = URI.create(all(stackJson, "\"url\": \"([^\"]+)\"").get(0)).getPort();
+    for (InetAddress address : nonLoopbackAddresses()) {
+      assertThatThrownBy(
+              () -> {
+                try (Socket socket = new Socket()) {
+                  socket.connect(new InetSocketAddress(address, port), 2000);
+                }
+              })
+          .as("connect to %s:%d", address, port)
+          .isInstanceOf(IOException.class);
+    }
     assertThat(Files.readString(state.resolve("logs/alpha.log"))).contains("listening on");
     assertThat(state.resolve("kafka")).isDirectory();
     assertThat(state.resolve("s3")).isDirectory();
@@ -135,6 +156,16 @@ class LauncherTest {
                 marker));
     fields.addAll(List.of(extra));
     return String.join("\t", fields);
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (nic.isUp() && !nic.isLoopback()) {
+        addresses.addAll(Collections.list(nic.getInetAddresses()));
+      }
+    }
+    return addresses.stream().filter(a -> a instanceof Inet4Address).toList();
   }
 
   private Path servicesFile(String... lines) throws IOException {
