@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.inference.config.InferenceConfig;
+import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectStore;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -42,6 +44,10 @@ class QueueFullTest {
 
   @Inject ObjectStore store;
   @Inject InferenceConfig config;
+  @Inject SegmentationService service;
+
+  @TestHTTPResource("/")
+  java.net.URL root;
 
   @Test
   void requestsBeyondWorkerAndQueueGet503WithRetryAfter() throws Exception {
@@ -95,5 +101,89 @@ class QueueFullTest {
     assertThat(given().get("/q/metrics").asString())
         .contains(
             "distillery_inference_requests_total{model=\"" + model + "\",outcome=\"rejected\"}");
+  }
+
+  @Test
+  void saturatedServiceRefusesBeforeReadingTheBody() throws Exception {
+    String model = "queue-early";
+    TestModels.publish(
+        TestModels.untrained(),
+        store,
+        config.s3().bucket(),
+        model,
+        "1",
+        List.of("background", "organ"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> given().get("/api/v1/models").asString().contains("\"" + model + "\""));
+    // Seconds of inference each: long enough to hold the one worker and the one queue slot.
+    byte[] body =
+        SyntheticVolumes.niftiGz(
+            SyntheticVolumes.image(
+                SyntheticVolumes.lasGrid(80, 80, 40), new double[] {0.3, 0.6, 0.5}, 14, 9));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<Integer>> busy = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        busy.add(
+            pool.submit(
+                () ->
+                    given()
+                        .queryParam("model", model)
+                        .queryParam("output", "volumes")
+                        .contentType("application/octet-stream")
+                        .body(body)
+                        .post("/api/v1/segment")
+                        .statusCode()));
+      }
+      // One request runs on the worker, the other waits in the queue slot.
+      await().atMost(Duration.ofSeconds(60)).until(service::saturated);
+
+      // Headers only, declaring 100 MB: the answer comes without a byte of the body.
+      String answer = declareBodyOnly("/api/v1/segment?model=" + model, 100_000_000L);
+
+      assertThat(answer).startsWith("HTTP/1.1 503");
+      String lower = answer.toLowerCase(java.util.Locale.ROOT);
+      assertThat(lower)
+          .contains("content-type: application/problem+json")
+          .contains("retry-after: 7");
+      assertThat(answer).contains("workers are busy");
+      for (Future<Integer> f : busy) {
+        assertThat(f.get()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private String declareBodyOnly(String pathAndQuery, long length) throws java.io.IOException {
+    java.net.URL url = new java.net.URL(root, pathAndQuery);
+    try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+      socket.setSoTimeout(30_000);
+      String head =
+          "POST "
+              + url.getFile()
+              + " HTTP/1.1\r\nHost: "
+              + url.getHost()
+              + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+              + length
+              + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        int n;
+        while ((n = socket.getInputStream().read(buffer)) > 0) {
+          received.write(buffer, 0, n);
+          if (received.toString(java.nio.charset.StandardCharsets.UTF_8).contains("}")) {
+            break;
+          }
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // nothing more arrived: the assertions say what was missing
+      }
+      return received.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 }

@@ -55,6 +55,47 @@ final class TestModels {
     return trained;
   }
 
+  private static Path untrained;
+
+  /**
+   * The same network, initialised (seeded) but not trained, saved and exported the same way: for
+   * tests about what the service does with a model's metadata, not its predictions.
+   */
+  static synchronized Path untrained() throws IOException {
+    if (untrained == null) {
+      untrained = Files.createTempDirectory("inference-untrained-model-");
+      Engine.getEngine("PyTorch").setRandomSeed(7);
+      try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        SegmentationNetwork net =
+            UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
+        Checkpoint.save(net, card(net, 0), untrained);
+        OnnxExporter.export(net, 0, untrained.resolve("model.onnx"));
+      }
+    }
+    return untrained;
+  }
+
+  private static ModelCard card(SegmentationNetwork net, int steps) {
+    IntensityNormalization ct = new IntensityNormalization("ct-window", -200, 300, 50, 250);
+    return new ModelCard(
+        ModelCard.SCHEMA_VERSION,
+        "synthetic",
+        net.spec(),
+        Map.of("steps", steps),
+        new PreprocessingSpec(
+            "RAS",
+            new double[] {SPACING_MM, SPACING_MM, SPACING_MM},
+            ct,
+            ROI,
+            "sliding-window",
+            0.5),
+        List.of("background", "organ"),
+        List.of("CT"),
+        Map.of(),
+        null);
+  }
+
   private static Path train(Path dir) {
     Engine.getEngine("PyTorch").setRandomSeed(7);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -76,25 +117,7 @@ final class TestModels {
           throw new IllegalStateException("test model loss is non-finite at step " + s);
         }
       }
-      IntensityNormalization ct = new IntensityNormalization("ct-window", -200, 300, 50, 250);
-      ModelCard card =
-          new ModelCard(
-              ModelCard.SCHEMA_VERSION,
-              "synthetic",
-              net.spec(),
-              Map.of("steps", STEPS),
-              new PreprocessingSpec(
-                  "RAS",
-                  new double[] {SPACING_MM, SPACING_MM, SPACING_MM},
-                  ct,
-                  ROI,
-                  "sliding-window",
-                  0.5),
-              List.of("background", "organ"),
-              List.of("CT"),
-              Map.of(),
-              null);
-      Checkpoint.save(net, card, dir);
+      Checkpoint.save(net, card(net, STEPS), dir);
       OnnxExporter.export(net, 0, dir.resolve("model.onnx"));
     }
     return dir;

@@ -15,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -103,6 +104,42 @@ public class SegmentationService {
   }
 
   /**
+   * Whether every worker is busy and every queue slot taken, so that a new request would be refused
+   * now. A hint for refusing early (before a request body is read); {@link #submit} still decides.
+   */
+  public boolean saturated() {
+    return executor.getActiveCount() >= executor.getMaximumPoolSize()
+        && executor.getQueue().remainingCapacity() == 0;
+  }
+
+  /**
+   * Counts a request refused before it was read (see {@link #saturated()}) under the model it named
+   * and returns its refusal; a request that names no model is counted under the only loaded one, or
+   * not counted when that is ambiguous.
+   */
+  public QueueFullException rejectEarly(String model) {
+    String name = model;
+    if (name == null || name.isBlank()) {
+      List<String> names = registry.names();
+      name = names.size() == 1 ? names.get(0) : null;
+    }
+    if (name != null) {
+      requests(name, "rejected").increment();
+    }
+    return queueFull();
+  }
+
+  /** The refusal of a request that finds no worker and no queue slot free. */
+  private QueueFullException queueFull() {
+    return new QueueFullException(
+        "all "
+            + config.inference().workers()
+            + " workers are busy and "
+            + config.inference().queueSize()
+            + " requests are waiting");
+  }
+
+  /**
    * Queues a segmentation; the model lease is taken when the model is named, released at the end.
    */
   public Future<SegmentationResult> submit(
@@ -141,12 +178,7 @@ public class SegmentationService {
     } catch (RejectedExecutionException e) {
       lease.close();
       requests(name, "rejected").increment();
-      throw new QueueFullException(
-          "all "
-              + config.inference().workers()
-              + " workers are busy and "
-              + config.inference().queueSize()
-              + " requests are waiting");
+      throw queueFull();
     }
   }
 
