@@ -44,6 +44,8 @@ import java.util.Set;
  * hyperParameters: {learningRate: 0.002, temperature: 1.0}
  * budget: {steps: 600, batchSize: 2, patchSize: [64, 64, 64], spacingMm: [3, 3, 3],
  *          stepsPerEpoch: 50, checkpointEvery: 50, progressEvery: 10}
+ *                                    # or {minutes: 20, ...}: steps planned from the measured
+ *                                    # step time, budget.steps (default 100000) their cap
  * seed: 42
  * </pre>
  */
@@ -76,7 +78,7 @@ public final class JobSpecParser {
    * Hyper-parameters that are switches: given as {@code true}/{@code false} (or 1/0), held as 1.0 /
    * 0.0 like every hyper-parameter, shown as booleans in the resolved spec and the model card.
    */
-  public static final Set<String> SWITCHES = Set.of("sharedNorms");
+  public static final Set<String> SWITCHES = Set.of("sharedNorms", "batchDice", "deepSupervision");
 
   private JobSpecParser() {}
 
@@ -246,12 +248,17 @@ public final class JobSpecParser {
   }
 
   /** Default hyper-parameters of {@code method} (methods.md; [our choice] where it is silent). */
-  static Map<String, Double> defaults(Method method, Budget budget) {
+  public static Map<String, Double> defaults(Method method, Budget budget) {
     Map<String, Double> d = new LinkedHashMap<>();
     // stack.md's CPU reference run: Adam 2e-3 with poly decay.
     d.put("learningRate", 2e-3);
     d.put("polyPower", 0.9);
     d.put("weightDecay", method == Method.UNPAIRED_CT_MR ? 1e-4 : 0.0);
+    // Steps of linear learning-rate warm-up before the poly decay (0: none).
+    d.put("warmupSteps", 0.0);
+    // Supervised (teacher) jobs: nnU-Net's batch Dice and deep supervision (SupervisedObjective).
+    d.put("batchDice", 0.0);
+    d.put("deepSupervision", 0.0);
     d.put("foregroundFraction", 1.0 / 3.0);
     // [our choice, nnU-Net's mirroring] a flip along each axis with this probability; 0 turns
     // flips off. Left-right flips leave only context to tell lateral classes (right/left kidney)
@@ -389,7 +396,19 @@ public final class JobSpecParser {
       errors.add("budget must be an object");
       b = JsonNodeFactory.instance.objectNode();
     }
-    int steps = integer(b, "steps", 600, 1, 10_000_000, "budget.steps", errors);
+    // budget.minutes: the training loop's wall time; the steps are then planned from the step time
+    // measured in the job's first steps (Trainer), and budget.steps is only their cap.
+    double minutes = 0;
+    if (b.has("minutes")) {
+      JsonNode m = b.get("minutes");
+      if (!m.isNumber() || !(m.asDouble() > 0) || m.asDouble() > 7 * 24 * 60) {
+        errors.add("budget.minutes must be a number of minutes in (0, 10080], got " + m);
+      } else {
+        minutes = m.asDouble();
+      }
+    }
+    int steps =
+        integer(b, "steps", minutes > 0 ? 100_000 : 600, 1, 10_000_000, "budget.steps", errors);
     int batch = integer(b, "batchSize", 2, 1, 64, "budget.batchSize", errors);
     int[] patch = ints(b, "patchSize", new int[] {64, 64, 64}, "budget.patchSize", errors);
     int multiple =
@@ -414,6 +433,9 @@ public final class JobSpecParser {
         integer(b, "progressEvery", 10, 1, 1_000_000, "budget.progressEvery", errors);
     ObjectNode resolved = JsonNodeFactory.instance.objectNode();
     resolved.put("steps", steps);
+    if (minutes > 0) {
+      resolved.put("minutes", minutes);
+    }
     resolved.put("batchSize", batch);
     ArrayNode p = resolved.putArray("patchSize");
     for (int v : patch) {
@@ -427,7 +449,8 @@ public final class JobSpecParser {
     resolved.put("checkpointEvery", checkpointEvery);
     resolved.put("progressEvery", progressEvery);
     spec.set("budget", resolved);
-    return new Budget(steps, batch, patch, spacing, perEpoch, checkpointEvery, progressEvery);
+    return new Budget(
+        steps, batch, patch, spacing, perEpoch, checkpointEvery, progressEvery, minutes);
   }
 
   private static NetworkConfig network(
