@@ -132,6 +132,20 @@ class InferenceServiceTest {
         SyntheticVolumes.truth(in, new double[] {1 - CENTRE[0], CENTRE[1], CENTRE[2]}, RADIUS_MM);
     assertThat(dice).as("Dice with the true organ").isGreaterThan(0.8);
     assertThat(SyntheticVolumes.dice(labels.data(), mirrored.data())).isLessThan(0.3);
+
+    // The raw argmax (postprocess=none) lands on the same grid and organ.
+    Response raw =
+        given()
+            .queryParam("model", MODEL)
+            .queryParam("postprocess", "none")
+            .contentType("application/octet-stream")
+            .body(SyntheticVolumes.niftiGz(image))
+            .post("/api/v1/segment");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    LabelVolume rawLabels =
+        NiftiReader.withDefaults().readLabels(raw.asByteArray(), Map.of(1, "organ"));
+    assertThat(rawLabels.grid().shape()).containsExactly(in.shape());
+    assertThat(SyntheticVolumes.dice(rawLabels.data(), truth.data())).isGreaterThan(0.8);
   }
 
   @Test
@@ -214,6 +228,16 @@ class InferenceServiceTest {
         .then()
         .statusCode(404)
         .contentType("application/problem+json");
+    given()
+        .queryParam("model", MODEL)
+        .queryParam("postprocess", "smooth")
+        .contentType("application/octet-stream")
+        .body(uncheckedNifti())
+        .post("/api/v1/segment")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", org.hamcrest.Matchers.containsString("postprocess"));
   }
 
   private static byte[] uncheckedNifti() {
@@ -304,6 +328,15 @@ class InferenceServiceTest {
             null,
             "labels",
             Instant.now()));
+    send(
+        new SegmentationRequested(
+            "req-async-3",
+            new ObjectRef(bucket, input.key(), input.sha256(), input.size(), "application/gzip"),
+            MODEL,
+            null,
+            "labels",
+            Instant.now(),
+            "none"));
     byte[] invalid = "{\"requestId\": \"x\"}".getBytes(StandardCharsets.UTF_8);
     TopicProbe.shared().send(Topics.SEGMENTATION_REQUESTED, "bad", Map.of(), invalid);
 
@@ -323,6 +356,10 @@ class InferenceServiceTest {
       assertThat(dice).isGreaterThan(0.8);
     }
     assertThat(done.volumesMl().values().iterator().next()).isPositive();
+
+    SegmentationCompleted raw = awaitCompletion("req-async-3");
+    assertThat(raw.status()).isEqualTo("SUCCEEDED");
+    assertThat(raw.volumesMl().values().iterator().next()).isPositive();
 
     SegmentationCompleted failed = awaitCompletion("req-async-2");
     assertThat(failed.status()).isEqualTo("FAILED");

@@ -15,6 +15,7 @@ import io.distillery.objectstore.StoredObject;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.export.OnnxExporter;
 import io.distillery.segml.networks.SegmentationNetwork;
@@ -32,8 +33,9 @@ import java.util.Random;
 /**
  * A small real model for the service tests: a base-4, depth-2 {@link UNet3d} trained (seeded, a few
  * hundred Dice+CE steps on 16³ synthetic patches at 2 mm) to find the bright organ of {@link
- * SyntheticVolumes}, saved with {@link Checkpoint#save} and exported with {@link OnnxExporter}, as
- * the student-trainer publishes students. Trained once per JVM.
+ * SyntheticVolumes}, saved with {@link Checkpoint#save} (organ post-processing in the card) and
+ * exported with {@link OnnxExporter}, as the student-trainer publishes students. Trained once per
+ * JVM.
  */
 final class TestModels {
 
@@ -90,6 +92,8 @@ final class TestModels {
                   ROI,
                   "sliding-window",
                   0.5),
+              // As the student-trainer writes it, so that the service tests run the organ path.
+              PostprocessingSpec.forOrgans(List.of("background", "organ")),
               List.of("background", "organ"),
               List.of("CT"),
               Map.of(),
@@ -152,6 +156,7 @@ final class TestModels {
             card.architecture(),
             card.hyperParameters(),
             card.preprocessing(),
+            card.postprocessing() == null ? null : PostprocessingSpec.forOrgans(labelNames),
             labelNames,
             card.modalities(),
             card.trainingMetrics(),

@@ -18,6 +18,7 @@ import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
 import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReader;
@@ -45,8 +46,9 @@ import org.jboss.logging.Logger;
  * (SHA-256 verified) → segmented on the same worker pool as REST requests (waiting for a slot
  * rather than being refused) → the result is stored at {@code
  * segmentations/{requestId}/labels.nii.gz} (or {@code probabilities.zip}) → {@link
- * SegmentationCompleted} with the reference, per-class volumes and timings. A request that cannot
- * be served (unknown model, unreadable image) completes as {@code FAILED} with the error; an
+ * SegmentationCompleted} with the reference, per-class volumes and timings. The event's optional
+ * {@code postprocess} ({@code default} or {@code none}) chooses the post-processing. A request that
+ * cannot be served (unknown model, unreadable image) completes as {@code FAILED} with the error; an
  * invalid event is dead-lettered; an unavailable object store is retried with back-off, then
  * dead-lettered; any other failure is dead-lettered with its reason, so that no record stops the
  * channel.
@@ -87,6 +89,7 @@ public class SegmentationRequestedConsumer {
       if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
         throw new IllegalArgumentException("output must be labels or probabilities: " + output);
       }
+      PostprocessMode.parse(decoded.event().postprocess());
     } catch (InvalidEventException | IllegalArgumentException e) {
       publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
       return;
@@ -216,7 +219,13 @@ public class SegmentationRequestedConsumer {
       Future<SegmentationResult> future;
       try {
         future =
-            service.submit(image, request.modelName(), request.modelVersion(), null, probabilities);
+            service.submit(
+                image,
+                request.modelName(),
+                request.modelVersion(),
+                null,
+                probabilities,
+                PostprocessMode.parse(request.postprocess()));
       } catch (QueueFullException e) {
         Thread.sleep(config.inference().retryAfterSeconds() * 1000L);
         continue;

@@ -16,6 +16,7 @@ import io.distillery.objectstore.StoredObject;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.distillation.CrossTeachingLoss;
 import io.distillery.segml.distillation.MskdLoss;
@@ -842,6 +843,8 @@ public class JobRunner {
                 spec.budget().patchSize(),
                 "sliding-window",
                 spec.hyper("validationOverlap")),
+            // Every model this trainer writes segments organs: record the organ post-processing.
+            PostprocessingSpec.forOrgans(spec.classes()),
             spec.classes(),
             modalities,
             metrics,
