@@ -46,7 +46,7 @@ class TrainingRequestedDeadLetterTest {
     ObjectNode spec = new EventCodec().mapper().createObjectNode();
     spec.putArray("classes").add("background").add("liver");
     spec.putArray("datasets").addObject().put("id", "dlq-no-volumes");
-    spec.putObject("network").put("name", "UNet3d").put("baseWidth", 4).put("depth", 2);
+    spec.putObject("network").put("name", "UNet3d").put("baseWidth", 8).put("depth", 2);
     spec.putObject("budget").put("steps", 2).put("batchSize", 1).put("patchSize", 16);
     store.ensureBucket(config.s3().bucket());
     new TestCatalog(store, config.s3().bucket(), probe)

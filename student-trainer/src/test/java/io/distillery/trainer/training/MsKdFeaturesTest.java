@@ -311,7 +311,7 @@ class MsKdFeaturesTest {
 
   private static SegmentationNetwork student(NDManager manager) {
     SegmentationNetwork net =
-        UNet3d.builder().setOutChannels(3).optBaseWidth(4).optDepth(2).build();
+        UNet3d.builder().setOutChannels(3).optBaseWidth(8).optDepth(2).build();
     net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 2, 2, 2));
     return net;
   }

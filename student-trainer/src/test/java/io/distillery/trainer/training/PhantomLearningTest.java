@@ -41,7 +41,8 @@ class PhantomLearningTest {
   private static final List<String> CLASSES =
       List.of("background", "liver", "right_kidney", "left_kidney", "spleen", "pancreas");
   private static final int[] PATCH = {48, 48, 48};
-  private static final int STEPS = 300;
+  private static final int STEPS =
+      Integer.parseInt(System.getenv().getOrDefault("RECIPE_steps", "600"));
 
   @Test
   void theDefaultRecipeFindsEveryOrganOnHeldOutPhantoms() {
@@ -66,7 +67,15 @@ class PhantomLearningTest {
             prepared(AbdominalPhantom.generate(102, spec)));
 
     Budget budget = new Budget(STEPS, 2, PATCH, new double[] {4, 4, 4}, 50, STEPS, 25);
-    Map<String, Double> hyper = JobSpecParser.defaults(Method.SUPERVISED, budget);
+    Map<String, Double> hyper =
+        new java.util.HashMap<>(JobSpecParser.defaults(Method.SUPERVISED, budget));
+    for (String k : List.copyOf(hyper.keySet())) {
+      String o = System.getenv("RECIPE_" + k);
+      if (o != null) {
+        hyper.put(k, Double.parseDouble(o));
+      }
+    }
+    System.out.println("recipe: " + hyper);
     Map<String, Double> dice;
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(42);

@@ -106,7 +106,7 @@ class RecipeMechanicsTest {
     SegmentationNetwork net =
         UNet3d.builder()
             .setOutChannels(2)
-            .optBaseWidth(4)
+            .optBaseWidth(8)
             .optDepth(3)
             .optDeepSupervision(deepSupervision)
             .build();

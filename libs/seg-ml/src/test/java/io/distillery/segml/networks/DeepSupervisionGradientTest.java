@@ -27,7 +27,7 @@ class DeepSupervisionGradientTest {
     UNet3d net =
         UNet3d.builder()
             .setOutChannels(3)
-            .optBaseWidth(4)
+            .optBaseWidth(8)
             .optDepth(4)
             .optDeepSupervision(true)
             .build();
