@@ -138,7 +138,7 @@ class TeacherFeaturesTest {
       stored = TensorCodec.decode(in);
     }
     List<Integer> xyz = event.shape();
-    assertThat(stored.shape()).containsExactly(4L, xyz.get(2), xyz.get(1), xyz.get(0));
+    assertThat(stored.shape()).containsExactly(8L, xyz.get(2), xyz.get(1), xyz.get(0));
     Path file = Files.createTempFile("features-teacher-", ".onnx");
     TeacherFeatures expected;
     try {

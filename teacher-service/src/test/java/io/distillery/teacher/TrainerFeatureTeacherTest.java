@@ -164,7 +164,7 @@ class TrainerFeatureTeacherTest {
         stored = TensorCodec.decode(in);
       }
       List<Integer> xyz = event.shape();
-      assertThat(stored.shape()).containsExactly(4L, xyz.get(2), xyz.get(1), xyz.get(0));
+      assertThat(stored.shape()).containsExactly(8L, xyz.get(2), xyz.get(1), xyz.get(0));
     }
   }
 
