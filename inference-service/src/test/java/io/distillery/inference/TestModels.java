@@ -61,7 +61,7 @@ final class TestModels {
     Engine.getEngine("PyTorch").setRandomSeed(7);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       SegmentationNetwork net =
-          UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(2).build();
+          UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       TrainingStep step = new TrainingStep(net, manager, 0.01f);
       Random rnd = new Random(11);
