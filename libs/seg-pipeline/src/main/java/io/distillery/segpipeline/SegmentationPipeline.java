@@ -134,7 +134,7 @@ public final class SegmentationPipeline {
     for (int c = 0; c < card.labelNames().size(); c++) {
       names.put(c, card.labelNames().get(c));
     }
-    int[] componentsToKeep = componentsToKeep(card, post);
+    int[] componentsToKeep = post.componentsToKeep(card.labelNames());
     LabelVolume onOriented;
     List<Volume> probabilityVolumes = null;
     long t2;
@@ -242,16 +242,6 @@ public final class SegmentationPipeline {
       }
     }
     return new ProbabilityArgmax(labels, kept);
-  }
-
-  /** Per class index, components to keep: 2 for the card's bilateral classes, else 1. */
-  private static int[] componentsToKeep(ModelCard card, PostprocessingSpec post) {
-    List<String> labelNames = card.labelNames();
-    int[] keep = new int[labelNames.size()];
-    for (int c = 0; c < keep.length; c++) {
-      keep[c] = post.bilateralClasses().contains(labelNames.get(c)) ? 2 : 1;
-    }
-    return keep;
   }
 
   private static void keepLargest(LabelVolume labels, int[] componentsToKeep) {

@@ -61,7 +61,11 @@ public final class Evaluator {
           }
           prediction[i] = best;
         }
-        keepLargestComponents(prediction, c.shape(), componentsToKeep);
+        if (componentsToKeep != null) {
+          int[] s = c.shape();
+          prediction =
+              LargestConnectedComponent.apply(prediction, s[0], s[1], s[2], componentsToKeep);
+        }
         int[] reference = new int[voxels];
         for (int i = 0; i < voxels; i++) {
           reference[i] = c.labels()[i];
@@ -102,27 +106,6 @@ public final class Evaluator {
   /** Components to keep per class index, as the card's post-processing records (null: none). */
   static int[] componentsToKeep(List<String> classes) {
     PostprocessingSpec post = PostprocessingSpec.forOrgans(classes);
-    if (!post.largestComponent()) {
-      return null;
-    }
-    int[] keep = new int[classes.size()];
-    for (int c = 1; c < keep.length; c++) {
-      keep[c] = post.bilateralClasses().contains(classes.get(c)) ? 2 : 1;
-    }
-    return keep;
-  }
-
-  private static void keepLargestComponents(int[] prediction, int[] shape, int[] keep) {
-    if (keep == null) {
-      return;
-    }
-    short[] packed = new short[prediction.length];
-    for (int i = 0; i < packed.length; i++) {
-      packed[i] = (short) prediction[i];
-    }
-    LargestConnectedComponent.keepLargest(packed, shape[0], shape[1], shape[2], keep);
-    for (int i = 0; i < packed.length; i++) {
-      prediction[i] = packed[i];
-    }
+    return post.largestComponent() ? post.componentsToKeep(classes) : null;
   }
 }

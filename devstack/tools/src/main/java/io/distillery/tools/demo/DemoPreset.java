@@ -47,39 +47,6 @@ public record DemoPreset(
     double teacherMinutes,
     double studentMinutes) {
 
-  /** A preset with step budgets only. */
-  public DemoPreset(
-      String name,
-      int syntheticCases,
-      int realCases,
-      int[] phantomGrid,
-      double[] phantomSpacingMm,
-      double[] spacingMm,
-      int[] patch,
-      Network teacherNetwork,
-      int teacherSteps,
-      Network studentNetwork,
-      int studentSteps,
-      int batchSize,
-      Duration jobTimeout) {
-    this(
-        name,
-        syntheticCases,
-        realCases,
-        phantomGrid,
-        phantomSpacingMm,
-        spacingMm,
-        patch,
-        teacherNetwork,
-        teacherSteps,
-        studentNetwork,
-        studentSteps,
-        batchSize,
-        jobTimeout,
-        0,
-        0);
-  }
-
   /**
    * A network of the student-trainer's job spec.
    *
@@ -115,7 +82,9 @@ public record DemoPreset(
           new Network("UNet3d", 8, 3),
           80,
           2,
-          Duration.ofMinutes(10));
+          Duration.ofMinutes(10),
+          0,
+          0);
 
   /** {@code --quick}: under 5 minutes on the synthetic data. */
   public static final DemoPreset QUICK =
@@ -132,7 +101,9 @@ public record DemoPreset(
           new Network("UNet3d", 8, 3),
           150,
           2,
-          Duration.ofMinutes(15));
+          Duration.ofMinutes(15),
+          0,
+          0);
 
   /** The default: under 15 minutes on the synthetic data. */
   public static final DemoPreset DEFAULT =
@@ -149,7 +120,9 @@ public record DemoPreset(
           new Network("UNet3d", 8, 3),
           300,
           2,
-          Duration.ofMinutes(40));
+          Duration.ofMinutes(40),
+          0,
+          0);
 
   /**
    * The default on the BTCV folders of {@code ../shared/data} (the training recipe's grid,

@@ -115,6 +115,19 @@ public record PostprocessingSpec(
     return new PostprocessingSpec(false, lcc, List.of());
   }
 
+  /**
+   * Per class index of {@code labelNames}, how many of its largest components to keep: 2 for a
+   * class in {@link #bilateralClasses()}, else 1 (the argument of {@link
+   * io.distillery.segml.inferers.LargestConnectedComponent#keepLargest}).
+   */
+  public int[] componentsToKeep(List<String> labelNames) {
+    int[] keep = new int[labelNames.size()];
+    for (int c = 0; c < keep.length; c++) {
+      keep[c] = bilateralClasses.contains(labelNames.get(c)) ? 2 : 1;
+    }
+    return keep;
+  }
+
   /** Whether a class of this name is a pair of organs ({@link #BILATERAL_ORGANS}). */
   public static boolean isBilateral(String className) {
     return className != null && BILATERAL_ORGANS.contains(normalisedName(className));

@@ -19,6 +19,15 @@ public final class LargestConnectedComponent {
 
   /** Returns a copy of {@code labels} with only the largest component of each class. */
   public static int[] apply(int[] labels, int depth, int height, int width) {
+    return apply(labels, depth, height, width, null);
+  }
+
+  /**
+   * Returns a copy of {@code labels} with the {@code componentsToKeep} largest components of each
+   * class (see {@link #keepLargest}).
+   */
+  public static int[] apply(
+      int[] labels, int depth, int height, int width, int[] componentsToKeep) {
     short[] packed = new short[labels.length];
     for (int i = 0; i < labels.length; i++) {
       int l = labels[i];
@@ -27,7 +36,7 @@ public final class LargestConnectedComponent {
       }
       packed[i] = (short) l;
     }
-    keepLargest(packed, depth, height, width, null);
+    keepLargest(packed, depth, height, width, componentsToKeep);
     int[] out = new int[labels.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = Short.toUnsignedInt(packed[i]);
