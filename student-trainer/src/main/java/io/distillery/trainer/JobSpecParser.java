@@ -51,6 +51,12 @@ import java.util.Set;
  */
 public final class JobSpecParser {
 
+  /**
+   * The narrowest network a job may train: below it, PyTorch's threaded CPU convolution backward
+   * races (docs/quality.md, "Small networks"). Narrower networks still serve.
+   */
+  static final int MIN_TRAINED_BASE_WIDTH = 8;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP_LEVEL =
@@ -475,6 +481,18 @@ public final class JobSpecParser {
     }
     // stack.md: on this CPU, width 8 wins per second; depth 4 as the reference run.
     int width = integer(n, "baseWidth", 8, 1, 128, field + ".baseWidth", errors);
+    if (width < MIN_TRAINED_BASE_WIDTH) {
+      // docs/quality.md, "Small networks": PyTorch's multi-threaded CPU convolution backward gives
+      // NaN weight gradients for fewer than 8 output channels on some CPUs (AVX-512 Zen 5).
+      errors.add(
+          field
+              + ".baseWidth must be at least "
+              + MIN_TRAINED_BASE_WIDTH
+              + " for training, was "
+              + width
+              + ": narrower networks get NaN gradients from PyTorch's multi-threaded CPU"
+              + " convolution on some processors");
+    }
     int depth = integer(n, "depth", 4, 1, 6, field + ".depth", errors);
     ObjectNode resolved = JsonNodeFactory.instance.objectNode();
     resolved.put("name", name);

@@ -92,4 +92,19 @@ class PreprocessingHyperParametersTest {
         .isInstanceOf(InvalidJobSpecException.class)
         .hasMessageContaining("ctWindowLow must be below ctWindowHigh");
   }
+
+  @Test
+  void networksNarrowerThanEightAreRefusedForTraining() {
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    """
+                    {"kind": "teacher", "classes": ["background", "liver"], "datasets": [{"id": "d"}],
+                     "network": {"name": "UNet3d", "baseWidth": 4, "depth": 3}}
+                    """,
+                    false,
+                    "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("network.baseWidth must be at least 8 for training, was 4");
+  }
 }

@@ -142,7 +142,7 @@ public final class Protocols {
     classes(baseline, classes);
     selections(baseline, "datasets", organSets);
     baseline.putArray("applyTo").add("no-soft-labels");
-    network(baseline, "network", "UNet3d", 4, 3);
+    network(baseline, "network", "UNet3d", 8, 3);
     jobs.add(
         new Job(
             "partial-label",
@@ -224,9 +224,9 @@ public final class Protocols {
     selections(spec, "unlabelled", List.of(pool));
     ArrayNode refs = spec.putArray("teachers");
     teacherRefs.forEach(refs::add);
-    // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
-    // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
-    network(spec, "network", "UNet3d", 4, 3);
+    // Dense UNet3d: the depthwise LiteUNet3d backward pass is several times slower per step on DJL
+    // PyTorch (CPU), see libs/seg-ml. Width 8, the narrowest the trainer trains (docs/quality.md).
+    network(spec, "network", "UNet3d", 8, 3);
     if (featureWeight != null) {
       spec.putObject("hyperParameters").put("featureWeight", featureWeight);
     }
