@@ -8,11 +8,11 @@ import java.util.Locale;
  * minutes per training job ({@code 8.5m/job}), or a total wall-clock time ({@code 60m}) shared
  * equally by the protocol's training jobs after its fixed time. A time budget reaches the trainer
  * as the job spec's {@code budget.minutes}: the trainer plans the steps from the step time it
- * measures in the job's first steps and reports them, so that no step-time constant of this
- * machine is built in.
+ * measures in the job's first steps and reports them, so that no step-time constant of this machine
+ * is built in.
  *
- * @param stepsPerJob steps of each job (teachers and students alike); for a time budget the cap
- *     the trainer's plan may not exceed
+ * @param stepsPerJob steps of each job (teachers and students alike); for a time budget the cap the
+ *     trainer's plan may not exceed
  * @param minutes the total time asked for, or 0 when not given as a total
  * @param minutesPerJob the training-loop minutes of each job, or 0 for a step budget
  */
@@ -112,7 +112,8 @@ public record Budget(int stepsPerJob, double minutes, double minutesPerJob) {
     }
     String perJob = String.format(Locale.ROOT, "%s min per job", number(minutesPerJob));
     return minutes > 0
-        ? String.format(Locale.ROOT, "%s min (%s, steps planned by the trainer)", number(minutes), perJob)
+        ? String.format(
+            Locale.ROOT, "%s min (%s, steps planned by the trainer)", number(minutes), perJob)
         : perJob + " (steps planned by the trainer)";
   }
 

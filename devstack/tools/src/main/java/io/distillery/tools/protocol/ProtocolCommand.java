@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./distillery eval --protocol <name> [--budget 600steps|8m/job|60m] [--out DIR] [--seed N]}: runs
- * one of the {@link Protocols} on the stack running under the repository root (the {@code
+ * {@code ./distillery eval --protocol <name> [--budget 600steps|8m/job|60m] [--out DIR] [--seed
+ * N]}: runs one of the {@link Protocols} on the stack running under the repository root (the {@code
  * distillery} script starts it first, like the demo) with {@link ProtocolRunner}, writes the {@link
  * ProtocolReport} files and prints its table. Registered as {@code eval-protocol}.
  */
@@ -24,18 +24,18 @@ public final class ProtocolCommand implements Command {
   /**
    * A protocol's budget figures.
    *
-   * @param defaultBudget [our choice] the {@code --budget} when none is given: minutes per
-   *     training job, planned into steps by the trainer (the recipe's grid, docs/quality.md)
-   * @param planning the fixed time of a run, to share a total time ({@code --budget 60m}) among
-   *     the training jobs: the run's wall time minus its jobs' training time in the protocol runs
-   *     of docs/results.md on this 2-core machine (measured on the earlier 4 mm / 32³ grid; the
-   *     soft labels of the 3 mm grid take longer)
+   * @param defaultBudget [our choice] the {@code --budget} when none is given: minutes per training
+   *     job, planned into steps by the trainer (the recipe's grid, docs/quality.md)
+   * @param planning the fixed time of a run, to share a total time ({@code --budget 60m}) among the
+   *     training jobs: the run's wall time minus its jobs' training time in the protocol runs of
+   *     docs/results.md on this 2-core machine (measured on the earlier 4 mm / 32³ grid; the soft
+   *     labels of the 3 mm grid take longer)
    */
   record BudgetFigures(String defaultBudget, Budget.Planning planning) {}
 
   /**
-   * The figures of every protocol: mskd-btcv, unpaired-ct-mr and cross-teaching from their
-   * 800-step runs, ms-kd-btcv from its 400-step run under load.
+   * The figures of every protocol: mskd-btcv, unpaired-ct-mr and cross-teaching from their 800-step
+   * runs, ms-kd-btcv from its 400-step run under load.
    */
   static final Map<String, BudgetFigures> BUDGETS =
       Map.of(
@@ -69,9 +69,7 @@ public final class ProtocolCommand implements Command {
     String version = Long.toString(Instant.now().getEpochSecond());
     Budget budget =
         Budget.parse(
-            a.budget(),
-            BUDGETS.get(a.protocol()).planning(),
-            trainingJobs(a.protocol(), a.seed()));
+            a.budget(), BUDGETS.get(a.protocol()).planning(), trainingJobs(a.protocol(), a.seed()));
     Protocol protocol = Protocols.define(a.protocol(), budget, a.seed(), version);
     Path dir =
         a.out() != null

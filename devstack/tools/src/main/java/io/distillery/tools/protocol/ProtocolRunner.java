@@ -267,7 +267,8 @@ public final class ProtocolRunner {
         j.method(),
         j.spec().path("network").path("name").asText(),
         j.spec().path("budget").has("minutes")
-            ? j.spec().path("budget").path("minutes").asDouble() + " min, steps planned by the trainer"
+            ? j.spec().path("budget").path("minutes").asDouble()
+                + " min, steps planned by the trainer"
             : j.spec().path("budget").path("steps").asInt() + " steps");
   }
 

@@ -136,7 +136,8 @@ public final class Protocols {
     // teacher; applyTo names a dataset with no volumes so that the teacher-service spends no time
     // on its soft labels, which nothing uses.
     // Versioned like a teacher (by its whole spec), so that a run with the same spec reuses it.
-    ObjectNode baseline = common(null, "teacher", null, "mskdbtcv-partial-label", null, budget, seed);
+    ObjectNode baseline =
+        common(null, "teacher", null, "mskdbtcv-partial-label", null, budget, seed);
     classes(baseline, classes);
     selections(baseline, "datasets", organSets);
     baseline.putArray("applyTo").add("no-soft-labels");
@@ -441,9 +442,9 @@ public final class Protocols {
    * Gives a reusable job (a teacher, or a baseline published as one) its version and job id from
    * its whole spec: {@code s<seed>-<first 10 hex digits of the SHA-256 of the spec without its
    * ids>}. A run whose spec differs in anything the tools write (grid, budget, network, data,
-   * classes, hyper-parameters) trains a new model instead of reusing an old one; the trainer's
-   * own defaults are not part of the spec, so a changed recipe default needs a new seed or a
-   * cleared store to retrain.
+   * classes, hyper-parameters) trains a new model instead of reusing an old one; the trainer's own
+   * defaults are not part of the spec, so a changed recipe default needs a new seed or a cleared
+   * store to retrain.
    *
    * @return the version
    */
@@ -452,9 +453,7 @@ public final class Protocols {
     keyed.remove(List.of("jobId", "modelVersion"));
     String version;
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(JSON.writeValueAsBytes(keyed));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(keyed));
       version = "s" + seed + "-" + HexFormat.of().formatHex(digest).substring(0, 10);
     } catch (NoSuchAlgorithmException | JsonProcessingException e) {
       throw new IllegalStateException("cannot hash a job spec", e);

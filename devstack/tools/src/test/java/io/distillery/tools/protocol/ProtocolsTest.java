@@ -170,8 +170,7 @@ class ProtocolsTest {
     // Every protocol has a default and planning figures.
     for (String name : Protocols.NAMES) {
       String b = ProtocolCommand.BUDGETS.get(name).defaultBudget();
-      assertThat(Budget.parse(b, ProtocolCommand.BUDGETS.get(name).planning(), 8).timed())
-          .isTrue();
+      assertThat(Budget.parse(b, ProtocolCommand.BUDGETS.get(name).planning(), 8).timed()).isTrue();
     }
     assertThatThrownBy(() -> Protocols.define("nope", BUDGET, 1, "1"))
         .isInstanceOf(UsageException.class)
