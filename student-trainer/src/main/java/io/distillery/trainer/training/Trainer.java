@@ -36,6 +36,14 @@ public final class Trainer {
   /** Steps run before a wall-time budget is turned into a step count. */
   public static final int CALIBRATION_STEPS = 12;
 
+  /**
+   * Steps between re-plans of a wall-time budget (fewer, down to 5, when a quarter of the planned
+   * steps left is fewer): the total follows the step time of the latest window, so a plan made
+   * while another process held the CPU (the teacher-service's soft labels of the previous teacher,
+   * a build) is corrected when it lets go, and the other way round.
+   */
+  public static final int REPLAN_EVERY = 25;
+
   /** First steps left out of the step-time measurement (allocation, JIT, kernel selection). */
   public static final int WARM_UP_STEPS = 4;
 
@@ -151,10 +159,12 @@ public final class Trainer {
    * As above with a wall-time budget: when {@code budgetSeconds} &gt; 0 and the run starts at step
    * 0, {@code totalSteps} is only the cap; after {@link #CALIBRATION_STEPS} steps the mean time of
    * the steps after the first {@link #WARM_UP_STEPS} (data wait included) plans the total so that
-   * the training loop ends within the budget, and {@link TrainingListener#planned} reports it. The
-   * learning-rate schedule follows the planned total from then on; a run resumed after the plan is
-   * given the planned total as {@code totalSteps} and no budget (one resumed before it plans
-   * again).
+   * the training loop ends within the budget, and {@link TrainingListener#planned} reports it.
+   * Every {@link #REPLAN_EVERY} steps after that the total is planned again from the wall time of
+   * the latest window (reports and checkpoints included) and the time left, and reported when it
+   * changes. The learning-rate schedule follows the planned total; a run resumed after the first
+   * plan is given the latest planned total as {@code totalSteps} and no budget (one resumed before
+   * it plans again).
    */
   public void run(
       BatchSource source,
@@ -165,10 +175,14 @@ public final class Trainer {
       int checkpointEvery,
       double budgetSeconds,
       TrainingListener listener) {
-    boolean planning = budgetSeconds > 0 && startStep < CALIBRATION_STEPS;
+    boolean timed = budgetSeconds > 0 && startStep < CALIBRATION_STEPS;
+    boolean planning = timed;
+    final long cap = totalSteps;
     long loopStart = System.nanoTime();
     long measuredNanos = 0;
     int measuredSteps = 0;
+    long windowStart = 0;
+    long windowFirstStep = 0;
     Map<String, Double> lossSums = new LinkedHashMap<>();
     // Per key: a diagnostic (e.g. the Dice of a class) exists only in the steps whose batch had it.
     Map<String, Integer> lossCounts = new LinkedHashMap<>();
@@ -208,10 +222,23 @@ public final class Trainer {
       if (planning && step + 1 == Math.min(CALIBRATION_STEPS, totalSteps) && measuredSteps > 0) {
         planning = false;
         double stepSeconds = measuredNanos / 1e9 / measuredSteps;
-        double left = budgetSeconds - (System.nanoTime() - loopStart) / 1e9;
-        long planned = step + 1 + (long) Math.floor(Math.max(0, left) / stepSeconds);
-        totalSteps = Math.max(step + 1, Math.min(totalSteps, planned));
+        totalSteps = plan(step + 1, stepSeconds, budgetSeconds, loopStart, cap);
         listener.planned(totalSteps, stepSeconds);
+        windowStart = System.nanoTime();
+        windowFirstStep = step + 1;
+      } else if (timed
+          && !planning
+          && step + 1 < totalSteps
+          && step + 1 - windowFirstStep
+              >= Math.min(REPLAN_EVERY, Math.max(5, (totalSteps - windowFirstStep) / 4))) {
+        double stepSeconds = (System.nanoTime() - windowStart) / 1e9 / (step + 1 - windowFirstStep);
+        long replanned = plan(step + 1, stepSeconds, budgetSeconds, loopStart, cap);
+        if (replanned != totalSteps) {
+          totalSteps = replanned;
+          listener.planned(totalSteps, stepSeconds);
+        }
+        windowStart = System.nanoTime();
+        windowFirstStep = step + 1;
       }
       values.forEach(
           (k, v) -> {
@@ -242,6 +269,17 @@ public final class Trainer {
         listener.checkpoint(snapshot(done, source.consumed()));
       }
     }
+  }
+
+  /**
+   * The total that fits the time left at {@code stepSeconds} per step, after {@code done} steps:
+   * never below {@code done}, never above {@code cap}.
+   */
+  private static long plan(
+      long done, double stepSeconds, double budgetSeconds, long loopStart, long cap) {
+    double left = budgetSeconds - (System.nanoTime() - loopStart) / 1e9;
+    long planned = done + (long) Math.floor(Math.max(0, left) / stepSeconds);
+    return Math.max(done, Math.min(cap, planned));
   }
 
   /** The learning rate of step {@code step} of {@code totalSteps}. */

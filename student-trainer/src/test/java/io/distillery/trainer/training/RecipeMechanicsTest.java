@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.distillery.segml.distillation.LossTerms;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UNet3d;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class RecipeMechanicsTest {
   private static final List<String> CLASSES = List.of("background", "organ");
 
   @Test
-  void aTimedRunPlansItsStepsOnceFromTheMeasuredStepTime() {
+  void aTimedRunPlansItsStepsFromTheMeasuredStepTime() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
       Objective objective = Objectives.supervised(net(manager, true), 1, 1, true, CLASSES);
@@ -37,12 +38,56 @@ class RecipeMechanicsTest {
       } finally {
         trainer.close();
       }
-      assertThat(recorder.planned).hasSize(1);
-      long planned = recorder.planned.get(0);
+      assertThat(recorder.planned).isNotEmpty();
+      long planned = recorder.planned.get(recorder.planned.size() - 1);
       assertThat(planned).isGreaterThanOrEqualTo(Trainer.CALIBRATION_STEPS).isLessThan(cap);
       // The run stopped at the plan and its last report is the planned step.
       assertThat(recorder.steps.get(recorder.steps.size() - 1)).isEqualTo(planned);
       assertThat(recorder.stepSeconds.get(0)).isPositive();
+    }
+  }
+
+  /**
+   * A plan made while the steps were slow (here: the first steps sleep, as when another process
+   * holds the CPU during the calibration) is corrected once they are fast: the total grows at the
+   * re-plans and the run ends at the last plan.
+   */
+  @Test
+  void aPlanMadeDuringSlowStepsGrowsWhenTheStepsGetFaster() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(5);
+      Objective fast = Objectives.supervised(net(manager, false), 1, 1, true, CLASSES);
+      Objective slowStart =
+          new Objective() {
+            @Override
+            public List<SegmentationNetwork> networks() {
+              return fast.networks();
+            }
+
+            @Override
+            public LossTerms compute(NDManager m, BatchSource source, long step, double epoch) {
+              if (step < Trainer.CALIBRATION_STEPS) {
+                try {
+                  Thread.sleep(150);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return fast.compute(m, source, step, epoch);
+            }
+          };
+      Trainer trainer = new Trainer(slowStart, manager, 1e-3f, 0.9, 0f, 3);
+      Recorder recorder = new Recorder();
+      try (BatchSource source = new BatchSource(groups(), PATCH, 0.5, 0, 3, null, CLASSES)) {
+        trainer.run(source, 0, 1_000_000, 10, 5, 1_000_000, 6.0, recorder);
+      } finally {
+        trainer.close();
+      }
+      assertThat(recorder.planned).hasSizeGreaterThan(1);
+      long first = recorder.planned.get(0);
+      long last = recorder.planned.get(recorder.planned.size() - 1);
+      assertThat(last).isGreaterThan(first);
+      assertThat(recorder.steps.get(recorder.steps.size() - 1)).isEqualTo(last);
     }
   }
 
