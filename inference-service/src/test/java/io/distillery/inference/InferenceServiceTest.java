@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distillery.contracts.CloudEventHeaders;
+import io.distillery.contracts.DecodedEvent;
 import io.distillery.contracts.EncodedEvent;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.ObjectKeys;
@@ -130,6 +132,20 @@ class InferenceServiceTest {
         SyntheticVolumes.truth(in, new double[] {1 - CENTRE[0], CENTRE[1], CENTRE[2]}, RADIUS_MM);
     assertThat(dice).as("Dice with the true organ").isGreaterThan(0.8);
     assertThat(SyntheticVolumes.dice(labels.data(), mirrored.data())).isLessThan(0.3);
+
+    // The raw argmax (postprocess=none) lands on the same grid and organ.
+    Response raw =
+        given()
+            .queryParam("model", MODEL)
+            .queryParam("postprocess", "none")
+            .contentType("application/octet-stream")
+            .body(SyntheticVolumes.niftiGz(image))
+            .post("/api/v1/segment");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    LabelVolume rawLabels =
+        NiftiReader.withDefaults().readLabels(raw.asByteArray(), Map.of(1, "organ"));
+    assertThat(rawLabels.grid().shape()).containsExactly(in.shape());
+    assertThat(SyntheticVolumes.dice(rawLabels.data(), truth.data())).isGreaterThan(0.8);
   }
 
   @Test
@@ -212,6 +228,16 @@ class InferenceServiceTest {
         .then()
         .statusCode(404)
         .contentType("application/problem+json");
+    given()
+        .queryParam("model", MODEL)
+        .queryParam("postprocess", "smooth")
+        .contentType("application/octet-stream")
+        .body(uncheckedNifti())
+        .post("/api/v1/segment")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", org.hamcrest.Matchers.containsString("postprocess"));
   }
 
   private static byte[] uncheckedNifti() {
@@ -302,6 +328,15 @@ class InferenceServiceTest {
             null,
             "labels",
             Instant.now()));
+    send(
+        new SegmentationRequested(
+            "req-async-3",
+            new ObjectRef(bucket, input.key(), input.sha256(), input.size(), "application/gzip"),
+            MODEL,
+            null,
+            "labels",
+            Instant.now(),
+            "none"));
     byte[] invalid = "{\"requestId\": \"x\"}".getBytes(StandardCharsets.UTF_8);
     TopicProbe.shared().send(Topics.SEGMENTATION_REQUESTED, "bad", Map.of(), invalid);
 
@@ -322,6 +357,10 @@ class InferenceServiceTest {
     }
     assertThat(done.volumesMl().values().iterator().next()).isPositive();
 
+    SegmentationCompleted raw = awaitCompletion("req-async-3");
+    assertThat(raw.status()).isEqualTo("SUCCEEDED");
+    assertThat(raw.volumesMl().values().iterator().next()).isPositive();
+
     SegmentationCompleted failed = awaitCompletion("req-async-2");
     assertThat(failed.status()).isEqualTo("FAILED");
     assertThat(failed.error()).contains("no-such-model");
@@ -336,8 +375,168 @@ class InferenceServiceTest {
                     .anyMatch(r -> "bad".equals(r.key())));
   }
 
+  /**
+   * A crash after the result and its completion record were stored, before the completion was
+   * published: the redelivered request announces what is stored (not a new segmentation), under a
+   * ce_id derived from the request, the same on every re-announcement.
+   */
   @Test
   @Order(7)
+  void aRedeliveredRequestWhoseResultIsStoredIsAnnouncedAgainWithTheSameId() throws Exception {
+    String bucket = config.s3().bucket();
+    String requestId = "req-stored-1";
+    Volume image = lasImage(6);
+    StoredObject input = storeInput(requestId, image);
+    byte[] labels =
+        given()
+            .queryParam("model", MODEL)
+            .contentType("application/octet-stream")
+            .body(SyntheticVolumes.niftiGz(image))
+            .post("/api/v1/segment")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    // What the service has stored when it crashes just before publishing.
+    StoredObject result =
+        store.put(
+            bucket,
+            ObjectKeys.segmentation(requestId, "labels.nii.gz"),
+            labels,
+            "application/gzip");
+    SegmentationCompleted stored =
+        new SegmentationCompleted(
+            requestId,
+            "SUCCEEDED",
+            new ObjectRef(bucket, result.key(), result.sha256(), result.size(), "application/gzip"),
+            MODEL,
+            "3",
+            "OnnxRuntime",
+            Map.of("organ-v3", 11.5),
+            Map.of("inference", 42.0),
+            null,
+            Instant.parse("2026-01-02T03:04:05Z"));
+    store.put(
+        bucket, ObjectKeys.segmentationRecord(requestId), codec.toJson(stored), "application/json");
+
+    send(request(requestId, input));
+    List<ConsumerRecord<String, byte[]>> first = awaitCompletions(requestId, 1);
+    send(request(requestId, input));
+    List<ConsumerRecord<String, byte[]>> both = awaitCompletions(requestId, 2);
+
+    String expectedId =
+        CloudEventHeaders.derivedId("SegmentationCompleted", requestId, result.sha256());
+    assertThat(decode(first.get(0)).cloudEvent().id()).isEqualTo(expectedId);
+    assertThat(decode(first.get(0)).event()).isEqualTo(stored);
+    assertThat(both).extracting(r -> decode(r).cloudEvent().id()).containsOnly(expectedId);
+    assertThat(both).extracting(r -> decode(r).event()).containsOnly(stored);
+  }
+
+  /**
+   * A crash after the result was stored, before its completion record: the redelivered request is
+   * segmented again and completes (the result alone does not mean "done").
+   */
+  @Test
+  @Order(8)
+  void aRedeliveredRequestWhoseResultIsStoredWithoutItsRecordCompletes() throws Exception {
+    String bucket = config.s3().bucket();
+    String requestId = "req-stored-2";
+    Volume image = lasImage(7);
+    StoredObject input = storeInput(requestId, image);
+    byte[] labels =
+        given()
+            .queryParam("model", MODEL)
+            .contentType("application/octet-stream")
+            .body(SyntheticVolumes.niftiGz(image))
+            .post("/api/v1/segment")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    store.put(
+        bucket, ObjectKeys.segmentation(requestId, "labels.nii.gz"), labels, "application/gzip");
+
+    send(request(requestId, input));
+
+    SegmentationCompleted done = decode(awaitCompletions(requestId, 1).get(0)).event();
+    assertThat(done.status()).isEqualTo("SUCCEEDED");
+    assertThat(done.result().key()).isEqualTo(ObjectKeys.segmentation(requestId, "labels.nii.gz"));
+    assertThat(store.stat(bucket, done.result().key()).sha256()).isEqualTo(done.result().sha256());
+    assertThat(store.exists(bucket, ObjectKeys.segmentationRecord(requestId))).isTrue();
+  }
+
+  /**
+   * A request that fails outside the segmentation (here its stored completion record is unreadable)
+   * goes to the dead-letter topic with the reason, and the next request is still served.
+   */
+  @Test
+  @Order(9)
+  void aRequestThatCannotBeHandledIsDeadLetteredAndTheNextOneCompletes() throws Exception {
+    String bucket = config.s3().bucket();
+    StoredObject input = storeInput("req-poison-1", lasImage(8));
+    store.put(
+        bucket,
+        ObjectKeys.segmentationRecord("req-poison-1"),
+        "{not json".getBytes(StandardCharsets.UTF_8),
+        "application/json");
+
+    send(request("req-poison-1", input));
+    send(request("req-after-poison-1", input));
+
+    assertThat(decode(awaitCompletions("req-after-poison-1", 1).get(0)).event().status())
+        .isEqualTo("SUCCEEDED");
+    assertThat(deadLetterReason(Topics.SEGMENTATION_REQUESTED, "req-poison-1"))
+        .contains("InvalidEventException");
+  }
+
+  /**
+   * A model announcement whose files do not exist goes to the dead-letter topic with the reason,
+   * and the next announcement is still installed.
+   */
+  @Test
+  @Order(10)
+  void aModelThatCannotBeInstalledIsDeadLetteredAndTheNextOneLoads() throws Exception {
+    String missing = "0".repeat(64);
+    EncodedEvent poison =
+        codec.encode(
+            new io.distillery.contracts.events.StudentModelPublished(
+                "poison-model",
+                "1",
+                "job-test",
+                "supervised",
+                Map.of(
+                    "params",
+                    new ObjectRef(
+                        config.s3().bucket(),
+                        ObjectKeys.modelFile("poison-model", "1", "model.params"),
+                        missing,
+                        10,
+                        "application/octet-stream")),
+                Map.of("0", "background", "1", "organ"),
+                Map.of(),
+                Instant.now()),
+            "/distillery/tests",
+            null);
+    TopicProbe.shared().send(poison.topic(), poison.key(), poison.headers(), poison.payload());
+    TestModels.publish(
+        store, config.s3().bucket(), "after-poison", "1", List.of("background", "organ"));
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                given()
+                    .get("/api/v1/models")
+                    .then()
+                    .extract()
+                    .jsonPath()
+                    .getList("name", String.class)
+                    .contains("after-poison"));
+    assertThat(deadLetterReason(Topics.STUDENT_MODEL_PUBLISHED, "poison-model")).isNotBlank();
+  }
+
+  @Test
+  @Order(11)
   void prometheusHasLatencyPercentilesRequestsAndEngine() {
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
     assertThat(metrics)
@@ -366,6 +565,72 @@ class InferenceServiceTest {
   private void send(SegmentationRequested request) {
     EncodedEvent e = codec.encode(request, "/distillery/tests", null);
     TopicProbe.shared().send(e.topic(), e.key(), e.headers(), e.payload());
+  }
+
+  private StoredObject storeInput(String requestId, Volume image) throws java.io.IOException {
+    return store.put(
+        config.s3().bucket(),
+        ObjectKeys.segmentation(requestId, "input.nii.gz"),
+        SyntheticVolumes.niftiGz(image),
+        "application/gzip");
+  }
+
+  private static SegmentationRequested request(String requestId, StoredObject input) {
+    return new SegmentationRequested(
+        requestId,
+        new ObjectRef(
+            input.bucket(), input.key(), input.sha256(), input.size(), "application/gzip"),
+        MODEL,
+        null,
+        "labels",
+        Instant.now());
+  }
+
+  /** Waits until {@code count} completions of the request are on the topic, and returns them. */
+  private List<ConsumerRecord<String, byte[]>> awaitCompletions(String requestId, int count) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              found.clear();
+              for (ConsumerRecord<String, byte[]> r :
+                  TopicProbe.shared().readAll(Topics.SEGMENTATION_COMPLETED)) {
+                if (requestId.equals(r.key())) {
+                  found.add(r);
+                }
+              }
+              return found.size() >= count;
+            });
+    return found;
+  }
+
+  /** Waits for the dead letter of {@code key} on {@code topic}'s DLQ and returns its reason. */
+  private static String deadLetterReason(String topic, String key) {
+    String[] reason = new String[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, byte[]> r :
+                  TopicProbe.shared().readAll(Topics.deadLetter(topic))) {
+                Header h = r.headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER);
+                if (key.equals(r.key()) && h != null) {
+                  reason[0] = new String(h.value(), StandardCharsets.UTF_8);
+                  return true;
+                }
+              }
+              return false;
+            });
+    return reason[0];
+  }
+
+  private DecodedEvent<SegmentationCompleted> decode(ConsumerRecord<String, byte[]> r) {
+    Map<String, byte[]> headers = new HashMap<>();
+    for (Header h : r.headers()) {
+      headers.put(h.key(), h.value());
+    }
+    return codec.decode(headers, r.value(), SegmentationCompleted.class);
   }
 
   private SegmentationCompleted awaitCompletion(String requestId) {

@@ -96,7 +96,27 @@ public record JobSpec(
       double[] spacingMm,
       int stepsPerEpoch,
       int checkpointEvery,
-      int progressEvery) {}
+      int progressEvery,
+      double minutes) {
+
+    /** A step budget (no wall-time limit). */
+    public Budget(
+        int steps,
+        int batchSize,
+        int[] patchSize,
+        double[] spacingMm,
+        int stepsPerEpoch,
+        int checkpointEvery,
+        int progressEvery) {
+      this(
+          steps, batchSize, patchSize, spacingMm, stepsPerEpoch, checkpointEvery, progressEvery, 0);
+    }
+
+    /** Whether the steps are planned from a wall-time budget ({@code steps} is then the cap). */
+    public boolean timed() {
+      return minutes > 0;
+    }
+  }
 
   /** A hyper-parameter (all are resolved, so present). */
   public double hyper(String name) {

@@ -120,6 +120,29 @@ public record JobStatus(
         Instant.now());
   }
 
+  /** The same status with the steps a wall-time budget was planned as. */
+  public JobStatus withTotalSteps(long plannedSteps) {
+    return new JobStatus(
+        jobId,
+        kind,
+        method,
+        state,
+        step,
+        plannedSteps,
+        epoch,
+        losses,
+        validation,
+        dataWaitFraction,
+        stepSeconds,
+        stepSeconds == null ? null : Math.max(0, plannedSteps - step) * stepSeconds,
+        message,
+        lastCheckpointStep,
+        dataManifest,
+        published,
+        submittedAt,
+        Instant.now());
+  }
+
   public JobStatus withCheckpoint(long checkpointStep) {
     return new JobStatus(
         jobId,

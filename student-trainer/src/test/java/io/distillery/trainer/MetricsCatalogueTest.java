@@ -60,7 +60,7 @@ class MetricsCatalogueTest {
              "classes": ["background", "liver"],
              "datasets": [{"id": "metrics-liver"}],
              "validation": [{"id": "metrics-liver", "split": "val"}],
-             "network": {"name": "UNet3d", "baseWidth": 4, "depth": 2},
+             "network": {"name": "UNet3d", "baseWidth": 8, "depth": 2},
              "budget": {"steps": 2, "batchSize": 1, "patchSize": 16, "spacingMm": %s,
                         "stepsPerEpoch": 2, "checkpointEvery": 2, "progressEvery": 1},
              "seed": 3}

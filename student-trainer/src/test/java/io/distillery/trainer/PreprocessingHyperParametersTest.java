@@ -42,12 +42,45 @@ class PreprocessingHyperParametersTest {
   }
 
   @Test
-  void flipsDefaultToOneHalfPerAxisAndMayBeTurnedOff() {
-    assertThat(teacher("").hyper("flipProbability")).isEqualTo(0.5);
-    assertThat(teacher("\"flipProbability\": 0").hyper("flipProbability")).isEqualTo(0.0);
+  void flipsAreOffByDefaultAndMayBeTurnedOn() {
+    assertThat(teacher("").hyper("flipProbability")).isEqualTo(0.0);
+    assertThat(teacher("\"flipProbability\": 0.5").hyper("flipProbability")).isEqualTo(0.5);
     assertThatThrownBy(() -> teacher("\"flipProbability\": 1.5"))
         .isInstanceOf(InvalidJobSpecException.class)
         .hasMessageContaining("flipProbability must be in [0, 1]");
+  }
+
+  @Test
+  void teacherJobsDefaultToTheRecipeAndTakeAWallTimeBudget() {
+    JobSpec t = teacher("");
+    assertThat(t.hyper("deepSupervision")).isEqualTo(1.0);
+    assertThat(t.hyper("batchDice")).isEqualTo(1.0);
+    assertThat(t.hyper("foregroundFraction")).isEqualTo(0.5);
+    assertThat(t.budget().timed()).isFalse();
+    JobSpec off = teacher("\"deepSupervision\": false, \"batchDice\": false");
+    assertThat(off.hyper("deepSupervision")).isEqualTo(0.0);
+    assertThat(off.hyper("batchDice")).isEqualTo(0.0);
+
+    JobSpec timed =
+        JobSpecParser.parse(
+            "{\"kind\": \"teacher\", \"classes\": [\"background\", \"liver\"],"
+                + " \"datasets\": [{\"id\": \"btcv-liver\"}], \"budget\": {\"minutes\": 2.5}}",
+            false,
+            "t");
+    assertThat(timed.budget().timed()).isTrue();
+    assertThat(timed.budget().minutes()).isEqualTo(2.5);
+    assertThat(timed.budget().steps()).isEqualTo(100_000);
+    assertThat(timed.resolved().path("budget").path("minutes").asDouble()).isEqualTo(2.5);
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    "{\"kind\": \"teacher\", \"classes\": [\"background\", \"liver\"],"
+                        + " \"datasets\": [{\"id\": \"btcv-liver\"}],"
+                        + " \"budget\": {\"minutes\": -1}}",
+                    false,
+                    "t"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("budget.minutes must be a number of minutes in (0, 10080]");
   }
 
   @Test
@@ -58,5 +91,20 @@ class PreprocessingHyperParametersTest {
     assertThatThrownBy(() -> teacher("\"ctWindowLow\": 300"))
         .isInstanceOf(InvalidJobSpecException.class)
         .hasMessageContaining("ctWindowLow must be below ctWindowHigh");
+  }
+
+  @Test
+  void networksNarrowerThanEightAreRefusedForTraining() {
+    assertThatThrownBy(
+            () ->
+                JobSpecParser.parse(
+                    """
+                    {"kind": "teacher", "classes": ["background", "liver"], "datasets": [{"id": "d"}],
+                     "network": {"name": "UNet3d", "baseWidth": 4, "depth": 3}}
+                    """,
+                    false,
+                    "x"))
+        .isInstanceOf(InvalidJobSpecException.class)
+        .hasMessageContaining("network.baseWidth must be at least 8 for training, was 4");
   }
 }

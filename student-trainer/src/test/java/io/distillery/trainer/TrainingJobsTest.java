@@ -57,7 +57,7 @@ class TrainingJobsTest {
 
   private static final String TINY =
       """
-      "network": {"name": "%s", "baseWidth": 4, "depth": 2},
+      "network": {"name": "%s", "baseWidth": 8, "depth": 2},
       "budget": {"steps": 4, "batchSize": 2, "patchSize": [16, 16, 16], "spacingMm": %s,
                  "stepsPerEpoch": 2, "checkpointEvery": 2, "progressEvery": 2},
       "seed": 7
@@ -122,7 +122,7 @@ class TrainingJobsTest {
         modelName: liver-net
         classes: [background, liver]
         datasets: [{id: cat-liver}]
-        network: {name: UNet3d, baseWidth: 4, depth: 2}
+        network: {name: UNet3d, baseWidth: 8, depth: 2}
         budget: {steps: 2, batchSize: 1, patchSize: 16, spacingMm: %s, checkpointEvery: 1}
         """
             .formatted(TestCatalog.trainingSpacingMm());
@@ -201,7 +201,7 @@ class TrainingJobsTest {
                     + validation
                     + "\"datasets\": [{\"id\": \"cat-multi\"}],"
                     + "\"unlabelled\": [{\"id\": \"cat-pool\", \"split\": \"unlabelled\"}],"
-                    + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 4, \"depth\": 2},"
+                    + "\"teacherNetwork\": {\"name\": \"UNet3d\", \"baseWidth\": 8, \"depth\": 2},"
                     // T1 and T2 are published as teachers too (applyTo: training set + pool)
                     + "\"publishTeachers\": [\"c-online-t1\", \"c-online-t2\"],"
                     + lite

@@ -51,7 +51,7 @@ class DjlTeacherTest {
             MinioObjectStore.create(
                 S3Settings.of(stack.endpoint(), stack.accessKey(), stack.secretKey()))) {
       UNet3d net =
-          UNet3d.builder().setOutChannels(3).optBaseWidth(4).optDepth(2).optNormSets(2).build();
+          UNet3d.builder().setOutChannels(3).optBaseWidth(8).optDepth(2).optNormSets(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       TeacherManifest manifest =
           new TeacherManifest(

@@ -118,7 +118,7 @@ class TeacherFeaturesTest {
         .isEqualTo(ObjectKeys.teacherFeatures(TEACHER, "1", volume.volumeId()));
     TeacherOutputsProduced.FeatureMap map = event.featureMap();
     assertThat(map.tap()).isEqualTo(TAP);
-    assertThat(map.channels()).isEqualTo(4); // base width 4: the last decoder stage's channels
+    assertThat(map.channels()).isEqualTo(8); // base width 8: the last decoder stage's channels
     assertThat(map.stride()).isEqualTo(1);
     assertThat(map.shape()).isEqualTo(event.shape());
     assertThat(map.spacing()).isEqualTo(event.spacing());
@@ -138,7 +138,7 @@ class TeacherFeaturesTest {
       stored = TensorCodec.decode(in);
     }
     List<Integer> xyz = event.shape();
-    assertThat(stored.shape()).containsExactly(4L, xyz.get(2), xyz.get(1), xyz.get(0));
+    assertThat(stored.shape()).containsExactly(8L, xyz.get(2), xyz.get(1), xyz.get(0));
     Path file = Files.createTempFile("features-teacher-", ".onnx");
     TeacherFeatures expected;
     try {

@@ -1,19 +1,24 @@
 package io.distillery.teacher;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.distillery.contracts.CloudEventHeaders;
 import io.distillery.contracts.EncodedEvent;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.Topics;
+import io.distillery.contracts.events.TeacherModelPublished;
 import io.distillery.contracts.events.TeacherOutputsProduced;
 import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.devstack.DevStackTestResource;
+import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segml.engine.OnnxModelWindowPredictor;
+import io.distillery.teacher.service.TeacherRegistry;
 import io.distillery.teacher.service.TeacherRunner;
 import io.distillery.tensorcodec.DecodedTensor;
 import io.distillery.tensorcodec.TensorCodec;
@@ -76,6 +81,7 @@ class TeacherServiceTest {
   static final List<String> CASES = List.of("btcv_11", "btcv_12", "btcv_01");
 
   @Inject ObjectStore store;
+  @Inject TeacherRegistry registry;
   @Inject EventCodec codec;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -359,6 +365,81 @@ class TeacherServiceTest {
         .contentType("application/problem+json")
         .body("detail", org.hamcrest.Matchers.containsString("ONNX"));
     given().get("/api/v1/teachers/{id}", "bad-teacher").then().statusCode(404);
+  }
+
+  /**
+   * An upload whose model was stored but whose announcement failed: its retry (same manifest, same
+   * bytes) answers 201 and announces the teacher, under the same ce_id every time; a different
+   * model under the same id and version is still a conflict.
+   */
+  @Test
+  @Order(5)
+  void aRetriedUploadIsAnnouncedAgainAndADifferentModelIsAConflict() throws Exception {
+    String teacherId = "retry-tiny";
+    TeacherManifest manifest =
+        TinyTeacher.manifest(teacherId, "1", List.of("it-retry"), SPACING, TEMPERATURE);
+    byte[] onnx = TinyTeacher.onnx(42);
+    // What the first upload stored before its publish failed: the model, and no event.
+    RegisteredTeacher stored = registry.register(manifest, Map.of("onnx", onnx));
+    String manifestJson =
+        new String(
+            io.distillery.teacher.service.TeacherRegistry.manifestJson(manifest),
+            StandardCharsets.UTF_8);
+
+    upload(manifestJson, onnx).then().statusCode(201).body("manifest.version", equalTo("1"));
+    List<ConsumerRecord<String, byte[]>> first = announcements(teacherId, 1);
+    upload(manifestJson, onnx).then().statusCode(201);
+    List<ConsumerRecord<String, byte[]>> both = announcements(teacherId, 2);
+
+    String expectedId =
+        CloudEventHeaders.derivedId(
+            "TeacherModelPublished", teacherId, "1", stored.manifestRef().sha256());
+    TeacherModelPublished announced =
+        codec
+            .decode(headers(first.get(0)), first.get(0).value(), TeacherModelPublished.class)
+            .event();
+    assertThat(announced.version()).isEqualTo("1");
+    assertThat(announced.files().get("onnx").sha256())
+        .isEqualTo(stored.files().get("onnx").sha256());
+    assertThat(both)
+        .extracting(r -> new String(r.headers().lastHeader("ce_id").value(), UTF_8))
+        .containsOnly(expectedId);
+
+    upload(manifestJson, TinyTeacher.onnx(43))
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
+    assertThat(store.stat(bucket, stored.files().get("onnx").key()).sha256())
+        .isEqualTo(stored.files().get("onnx").sha256());
+    assertThat(announcements(teacherId, 2)).hasSize(2);
+  }
+
+  private static Response upload(String manifestJson, byte[] onnx) {
+    return given()
+        .multiPart("manifest", manifestJson)
+        .multiPart("model", "model.onnx", onnx, "application/octet-stream")
+        .when()
+        .post("/api/v1/teachers");
+  }
+
+  /** Waits until {@code count} TeacherModelPublished of the teacher are on the topic. */
+  private List<ConsumerRecord<String, byte[]>> announcements(String teacherId, int count) {
+    TopicProbe probe = new TopicProbe(bootstrap);
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              found.clear();
+              for (ConsumerRecord<String, byte[]> r :
+                  probe.readAll(Topics.TEACHER_MODEL_PUBLISHED)) {
+                if (teacherId.equals(r.key())) {
+                  found.add(r);
+                }
+              }
+              return found.size() >= count;
+            });
+    return found;
   }
 
   private void register(String version, int seed) {

@@ -39,7 +39,7 @@ final class TinyTeacher {
     EngineThreads.configure(2);
     Engine.getEngine("PyTorch").setRandomSeed(seed);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       Path file = Files.createTempFile("tiny-teacher-", ".onnx");
       try {

@@ -68,7 +68,7 @@ class TrainerFeatureTeacherTest {
                 S3Settings.of(stack.endpoint(), stack.accessKey(), stack.secretKey()))) {
       store.ensureBucket(bucket);
       // What the trainer's teacher job exports: depth 2, tap decoder.(depth-2) = decoder.0.
-      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       String featureTap = OnnxExporter.featureOutput("decoder.0");
       IntensityNormalization ct = new IntensityNormalization("ct-window", -125, 275, 75, 200);
@@ -156,7 +156,7 @@ class TrainerFeatureTeacherTest {
       assertThat(event.features().key())
           .isEqualTo(ObjectKeys.teacherFeatures(id, version, volume.volumeId()));
       assertThat(event.featureMap().tap()).isEqualTo("feature.decoder.0");
-      assertThat(event.featureMap().channels()).isEqualTo(4);
+      assertThat(event.featureMap().channels()).isEqualTo(8);
       assertThat(event.featureMap().stride()).isEqualTo(1);
       assertThat(event.featureMap().shape()).isEqualTo(event.shape());
       DecodedTensor stored;
@@ -164,7 +164,7 @@ class TrainerFeatureTeacherTest {
         stored = TensorCodec.decode(in);
       }
       List<Integer> xyz = event.shape();
-      assertThat(stored.shape()).containsExactly(4L, xyz.get(2), xyz.get(1), xyz.get(0));
+      assertThat(stored.shape()).containsExactly(8L, xyz.get(2), xyz.get(1), xyz.get(0));
     }
   }
 

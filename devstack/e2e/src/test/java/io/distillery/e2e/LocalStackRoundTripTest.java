@@ -183,7 +183,7 @@ class LocalStackRoundTripTest {
     EngineThreads.configure(1);
     Engine.getEngine("PyTorch").setRandomSeed(7);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+      UNet3d net = UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       OnnxExporter.export(net, 0, file);
     }

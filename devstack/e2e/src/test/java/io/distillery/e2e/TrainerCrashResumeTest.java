@@ -189,7 +189,7 @@ class TrainerCrashResumeTest {
         {"jobId": "%s", "kind": "teacher", "modelName": "%s",
          "classes": ["background", "organ"],
          "datasets": [{"id": "%s"}],
-         "network": {"name": "UNet3d", "baseWidth": 4, "depth": 2},
+         "network": {"name": "UNet3d", "baseWidth": 8, "depth": 2},
          "budget": {"steps": %d, "batchSize": 1, "patchSize": 16, "spacingMm": 3,
                     "stepsPerEpoch": 5, "checkpointEvery": %d, "progressEvery": 1},
          "seed": 11}

@@ -1,7 +1,9 @@
 package io.distillery.inference.messaging;
 
+import io.distillery.contracts.CloudEventHeaders;
 import io.distillery.contracts.DecodedEvent;
 import io.distillery.contracts.EventCodec;
+import io.distillery.contracts.EventType;
 import io.distillery.contracts.InvalidEventException;
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.contracts.ObjectRef;
@@ -16,6 +18,7 @@ import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
 import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReader;
@@ -24,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,11 +46,18 @@ import org.jboss.logging.Logger;
  * (SHA-256 verified) → segmented on the same worker pool as REST requests (waiting for a slot
  * rather than being refused) → the result is stored at {@code
  * segmentations/{requestId}/labels.nii.gz} (or {@code probabilities.zip}) → {@link
- * SegmentationCompleted} with the reference, per-class volumes and timings. A request that cannot
- * be served (unknown model, unreadable image) completes as {@code FAILED} with the error; an
+ * SegmentationCompleted} with the reference, per-class volumes and timings. The event's optional
+ * {@code postprocess} ({@code default} or {@code none}) chooses the post-processing. A request that
+ * cannot be served (unknown model, unreadable image) completes as {@code FAILED} with the error; an
  * invalid event is dead-lettered; an unavailable object store is retried with back-off, then
- * dead-lettered. A request whose result object exists already was done before (redelivery) and is
- * skipped.
+ * dead-lettered; any other failure is dead-lettered with its reason, so that no record stops the
+ * channel.
+ *
+ * <p>Store, then announce, without a gap: after the result, the completion is stored as {@code
+ * segmentations/{requestId}/completed.json}, then published with a {@code ce_id} derived from the
+ * request id and the result's SHA-256. A redelivered request whose record exists (a crash before or
+ * after publishing) publishes that record again under the same {@code ce_id}, which consumers
+ * deduplicate; one whose result exists without a record is segmented again.
  */
 @ApplicationScoped
 public class SegmentationRequestedConsumer {
@@ -78,6 +89,7 @@ public class SegmentationRequestedConsumer {
       if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
         throw new IllegalArgumentException("output must be labels or probabilities: " + output);
       }
+      PostprocessMode.parse(decoded.event().postprocess());
     } catch (InvalidEventException | IllegalArgumentException e) {
       publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
       return;
@@ -89,11 +101,21 @@ public class SegmentationRequestedConsumer {
     } catch (ObjectStoreUnavailableException e) {
       publisher.deadLetter(
           record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      // handle() declares only InterruptedException; nothing else checked can get here.
-      throw new IllegalStateException(e);
+      // Never fail the channel: with the "fail" failure strategy an exception out of this method
+      // stops consumption for good. Segmentation errors complete as FAILED inside handle(); what
+      // gets here (an unreadable stored record, a refused publish) is dead-lettered with the
+      // reason.
+      LOG.errorf(
+          e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
+      publisher.deadLetter(
+          record.topic(),
+          record.key(),
+          headers,
+          record.value(),
+          e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -104,8 +126,10 @@ public class SegmentationRequestedConsumer {
     String key =
         ObjectKeys.segmentation(
             request.requestId(), probabilities ? "probabilities.zip" : "labels.nii.gz");
-    if (store.exists(bucket, key)) {
-      LOG.infof("segmentation %s already stored at %s; skipping", request.requestId(), key);
+    String recordKey = ObjectKeys.segmentationRecord(request.requestId());
+    if (store.exists(bucket, recordKey)) {
+      LOG.infof("segmentation %s already stored; announcing it again", request.requestId());
+      announce(storedRecord(bucket, recordKey), traceparent);
       return;
     }
     SegmentationResult result;
@@ -145,7 +169,7 @@ public class SegmentationRequestedConsumer {
     StoredObject stored = store.put(bucket, key, bytes, type);
     Map<String, Double> timings = new java.util.LinkedHashMap<>(result.timingsMs());
     timings.put("store", (System.nanoTime() - t0) / 1e6);
-    publisher.publish(
+    SegmentationCompleted completed =
         new SegmentationCompleted(
             request.requestId(),
             "SUCCEEDED",
@@ -156,8 +180,29 @@ public class SegmentationRequestedConsumer {
             result.volumesMl(),
             timings,
             null,
-            Instant.now()),
-        traceparent);
+            Instant.now());
+    // The record commits the result: from here on a redelivery announces it instead of redoing it.
+    store.put(bucket, recordKey, codec.toJson(completed), "application/json");
+    announce(completed, traceparent);
+  }
+
+  /** Publishes a stored result's completion under an id that every re-announcement shares. */
+  private void announce(SegmentationCompleted completed, String traceparent) {
+    publisher.publish(
+        completed,
+        traceparent,
+        CloudEventHeaders.derivedId(
+            EventType.SEGMENTATION_COMPLETED.eventName(),
+            completed.requestId(),
+            completed.result().sha256()));
+  }
+
+  private SegmentationCompleted storedRecord(String bucket, String recordKey) {
+    try (InputStream in = store.get(bucket, recordKey, true)) {
+      return codec.fromJson(in.readAllBytes(), SegmentationCompleted.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + recordKey, e);
+    }
   }
 
   private Volume read(ObjectRef ref) throws IOException {
@@ -174,7 +219,13 @@ public class SegmentationRequestedConsumer {
       Future<SegmentationResult> future;
       try {
         future =
-            service.submit(image, request.modelName(), request.modelVersion(), null, probabilities);
+            service.submit(
+                image,
+                request.modelName(),
+                request.modelVersion(),
+                null,
+                probabilities,
+                PostprocessMode.parse(request.postprocess()));
       } catch (QueueFullException e) {
         Thread.sleep(config.inference().retryAfterSeconds() * 1000L);
         continue;

@@ -17,16 +17,19 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Consumes {@link StudentModelPublished}: downloads the model and swaps it in ({@link
  * ModelRegistry#install}). Every replica must load every model, so each instance reads the topic
  * with its own consumer group (see {@code application.properties}). Invalid events and models that
  * cannot be loaded are dead-lettered with the reason; an unavailable object store is retried with
- * back-off first.
+ * back-off first; any other failure is dead-lettered too, so that no record stops the channel.
  */
 @ApplicationScoped
 public class StudentModelPublishedConsumer {
+
+  private static final Logger LOG = Logger.getLogger(StudentModelPublishedConsumer.class);
 
   static final int ATTEMPTS = 4;
 
@@ -53,11 +56,19 @@ public class StudentModelPublishedConsumer {
           record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
     } catch (ModelLoadException | InvalidEventException | IllegalArgumentException e) {
       publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      // install() declares no checked exception; nothing else can get here.
-      throw new IllegalStateException(e);
+      // Never fail the channel: with the "fail" failure strategy an exception out of this method
+      // stops consumption for good. An unexpected failure is a bug or a bad record: dead-letter it.
+      LOG.errorf(
+          e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
+      publisher.deadLetter(
+          record.topic(),
+          record.key(),
+          headers,
+          record.value(),
+          e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 

@@ -6,6 +6,7 @@ import io.distillery.inference.service.ResultEncoding;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReadOptions;
@@ -38,8 +39,10 @@ import java.util.Map;
  *       web page.
  * </ul>
  *
- * Responses name the model, version and engine in {@code X-Distillery-Model}, {@code
- * X-Distillery-Model-Version} and {@code X-Distillery-Engine}.
+ * {@code postprocess}: {@code default} (the model card's post-processing) or {@code none} (the raw
+ * argmax mapped back by nearest neighbour, every component kept). Responses name the model, version
+ * and engine in {@code X-Distillery-Model}, {@code X-Distillery-Model-Version} and {@code
+ * X-Distillery-Engine}.
  */
 @Path("/api/v1/segment")
 public class SegmentResource {
@@ -72,15 +75,22 @@ public class SegmentResource {
       @QueryParam("version") String version,
       @QueryParam("modality") String modality,
       @QueryParam("output") String output,
-      @QueryParam("objectKey") String objectKey) {
+      @QueryParam("objectKey") String objectKey,
+      @QueryParam("postprocess") String postprocess) {
     String kind = output == null || output.isBlank() ? "labels" : output;
     if (!List.of("labels", "probabilities", "volumes", "preview").contains(kind)) {
       throw new ProblemException(
           400, "Bad Request", "output must be labels, probabilities, volumes or preview: " + kind);
     }
+    PostprocessMode mode;
+    try {
+      mode = PostprocessMode.parse(postprocess);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(400, "Bad Request", e.getMessage());
+    }
     Volume image = readImage(body, objectKey);
     SegmentationResult result =
-        service.segment(image, model, version, modality, "probabilities".equals(kind));
+        service.segment(image, model, version, modality, "probabilities".equals(kind), mode);
     Response.ResponseBuilder response =
         switch (kind) {
           case "labels" ->

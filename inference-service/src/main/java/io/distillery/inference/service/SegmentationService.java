@@ -3,6 +3,7 @@ package io.distillery.inference.service;
 import io.distillery.inference.ModelLease;
 import io.distillery.inference.QueueFullException;
 import io.distillery.inference.config.InferenceConfig;
+import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationFailedException;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.distillery.segpipeline.SegmentationResult;
@@ -81,14 +82,20 @@ public class SegmentationService {
 
   /**
    * Segments {@code image} with {@code model@version} (null: latest; null model: the only one
-   * loaded), waiting for the result.
+   * loaded) and post-processing {@code mode}, waiting for the result.
    *
    * @throws QueueFullException when no worker and no queue slot is free
    * @throws io.distillery.inference.ModelNotFoundException when the model/version is not loaded
    */
   public SegmentationResult segment(
-      Volume image, String model, String version, String modality, boolean probabilities) {
-    Future<SegmentationResult> future = submit(image, model, version, modality, probabilities);
+      Volume image,
+      String model,
+      String version,
+      String modality,
+      boolean probabilities,
+      PostprocessMode mode) {
+    Future<SegmentationResult> future =
+        submit(image, model, version, modality, probabilities, mode);
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -143,7 +150,12 @@ public class SegmentationService {
    * Queues a segmentation; the model lease is taken when the model is named, released at the end.
    */
   public Future<SegmentationResult> submit(
-      Volume image, String model, String version, String modality, boolean probabilities) {
+      Volume image,
+      String model,
+      String version,
+      String modality,
+      boolean probabilities,
+      PostprocessMode mode) {
     String name = model == null || model.isBlank() ? registry.defaultName() : model;
     ModelLease lease;
     try {
@@ -159,7 +171,7 @@ public class SegmentationService {
           () -> {
             try (lease) {
               SegmentationResult result =
-                  pipeline.run(image, lease.model().model(), modality, probabilities);
+                  pipeline.run(image, lease.model().model(), modality, probabilities, mode);
               latency(name, result.engine()).record(Duration.ofNanos(System.nanoTime() - accepted));
               requests(name, "success").increment();
               LOG.infof(

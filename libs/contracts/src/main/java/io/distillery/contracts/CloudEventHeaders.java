@@ -44,12 +44,30 @@ public record CloudEventHeaders(
 
   /** Headers for a new event of {@code type} from {@code source}, continuing {@code parent}. */
   public static CloudEventHeaders newEvent(EventType type, String source, String parent) {
+    return newEvent(type, source, parent, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Headers for an event of {@code type} with a given {@code id}: for an event that may be
+   * announced again after a crash (see {@link #derivedId}), so that consumers, which deduplicate on
+   * {@code ce_id}, take the re-announcement for the same event.
+   */
+  public static CloudEventHeaders newEvent(
+      EventType type, String source, String parent, String id) {
     return new CloudEventHeaders(
-        UUID.randomUUID().toString(),
+        id,
         type.cloudEventType(),
         source,
         Instant.now(),
         parent != null ? childTraceparent(parent) : newTraceparent());
+  }
+
+  /**
+   * A {@code ce_id} derived from the facts an event announces (a name-based UUID of {@code parts}),
+   * the same every time those facts are announced.
+   */
+  public static String derivedId(String... parts) {
+    return UUID.nameUUIDFromBytes(utf8(String.join("\n", parts))).toString();
   }
 
   /** The headers as Kafka header name to UTF-8 bytes, in a stable order. */

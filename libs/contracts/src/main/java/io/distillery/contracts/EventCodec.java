@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -121,8 +122,18 @@ public final class EventCodec {
    * @param parentTraceparent traceparent of the input that caused this event, or null
    */
   public EncodedEvent encode(DistilleryEvent event, String source, String parentTraceparent) {
+    return encode(event, source, parentTraceparent, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Encodes {@code event} for Kafka with a given {@code ce_id}: for events that are announced again
+   * after a crash between storing and publishing, with an id from {@link
+   * CloudEventHeaders#derivedId} so that consumers see one event.
+   */
+  public EncodedEvent encode(
+      DistilleryEvent event, String source, String parentTraceparent, String id) {
     EventType type = EventType.of(event.getClass());
-    CloudEventHeaders headers = CloudEventHeaders.newEvent(type, source, parentTraceparent);
+    CloudEventHeaders headers = CloudEventHeaders.newEvent(type, source, parentTraceparent, id);
     return new EncodedEvent(
         type.topic(), event.aggregateId(), headers.toKafkaHeaders(), toJson(event), headers);
   }

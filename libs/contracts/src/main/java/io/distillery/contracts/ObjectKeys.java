@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * jobs/{jobId}/checkpoints/step-{step}/{file}  training checkpoints
  * models/{modelName}/{version}/{fileName}      published students (.params, .onnx, model-card.json)
  * segmentations/{requestId}/{fileName}         asynchronous segmentation inputs and results
+ * segmentations/{requestId}/completed.json     the announced SegmentationCompleted record
+ *                                              (written after the result, before announcing)
  * </pre>
  */
 public final class ObjectKeys {
@@ -146,6 +148,14 @@ public final class ObjectKeys {
 
   public static String segmentation(String requestId, String fileName) {
     return "segmentations/" + id(requestId) + "/" + id(fileName);
+  }
+
+  /**
+   * The {@code SegmentationCompleted} record of a stored result: its presence means "stored", and a
+   * redelivered request announces it again instead of segmenting again.
+   */
+  public static String segmentationRecord(String requestId) {
+    return segmentation(requestId, "completed.json");
   }
 
   /**

@@ -30,6 +30,22 @@ class EncodeDecodeTest {
   }
 
   @Test
+  void aReAnnouncementWithADerivedIdCarriesTheSameCeId() throws IOException {
+    String id = CloudEventHeaders.derivedId("SegmentationCompleted", "req-1", "sha-a");
+
+    EncodedEvent first = codec.encode(example(), "/s", null, id);
+    EncodedEvent again = codec.encode(example(), "/s", null, id);
+
+    assertThat(first.cloudEvent().id()).isEqualTo(id).isEqualTo(again.cloudEvent().id());
+    assertThat(CloudEventHeaders.fromKafkaHeaders(again.headers()).id()).isEqualTo(id);
+    assertThat(CloudEventHeaders.derivedId("SegmentationCompleted", "req-1", "sha-a"))
+        .isEqualTo(id);
+    assertThat(CloudEventHeaders.derivedId("SegmentationCompleted", "req-1", "sha-b"))
+        .isNotEqualTo(id);
+    assertThat(codec.encode(example(), "/s", null).cloudEvent().id()).isNotEqualTo(id);
+  }
+
+  @Test
   void recordOfAnotherTypeIsRejected() throws IOException {
     EncodedEvent encoded = codec.encode(example(), "/s", null);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distillery.contracts.events.DistilleryEvent;
+import io.distillery.contracts.events.SegmentationRequested;
 import io.distillery.contracts.events.VolumeIngested;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,6 +81,28 @@ class EventCatalogTest {
     assertThatThrownBy(() -> codec.fromJson(new byte[0], VolumeIngested.class))
         .isInstanceOf(InvalidEventException.class)
         .hasMessageContaining("empty");
+  }
+
+  @Test
+  void segmentationPostprocessIsOptionalAndLimitedToTheDocumentedModes() throws IOException {
+    String json =
+        new String(
+            resource(EventType.SEGMENTATION_REQUESTED.exampleResource()), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"postprocess\": \"default\"");
+    String without = json.replace(",\n  \"postprocess\": \"default\"", "");
+    assertThat(without).doesNotContain("postprocess");
+    assertThat(
+            codec
+                .fromJson(without.getBytes(StandardCharsets.UTF_8), SegmentationRequested.class)
+                .postprocess())
+        .isNull();
+    assertThatThrownBy(
+            () ->
+                codec.fromJson(
+                    json.replace("\"default\"", "\"smooth\"").getBytes(StandardCharsets.UTF_8),
+                    SegmentationRequested.class))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("postprocess");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.distillery.segpipeline;
 
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.inferers.CoarseToFineInferer;
 import io.distillery.segml.inferers.LargestConnectedComponent;
@@ -25,9 +26,28 @@ import java.util.Map;
  * that it repeats training (student-trainer's {@code CaseLoader}): reorient to the card's voxel
  * order (RAS) → resample to the card's spacing (trilinear) → normalise ({@code ct-window}: clip,
  * then (v − mean)/std; {@code zscore}: whole-volume z-score) → sliding window (Gaussian blending,
- * ROI and overlap from the card) or coarse-to-fine (Choi, FLARE 2022) → softmax / argmax → largest
- * connected component per class when the card asks for it → back onto the input's grid (nearest for
- * labels, trilinear for probabilities) and voxel order.
+ * ROI and overlap from the card) or coarse-to-fine (Choi, FLARE 2022) → post-processing as the
+ * card's {@link PostprocessingSpec} says (or none, per request) → the input's own grid and voxel
+ * order.
+ *
+ * <p>Post-processing of sliding-window models:
+ *
+ * <ul>
+ *   <li>{@code resampleProbabilities}: softmax on the model grid, then class by class each
+ *       probability channel is resampled trilinearly onto the (reoriented) input grid and a running
+ *       maximum and argmax are kept there, so at input resolution only the running maximum, the
+ *       labels and one channel are held, never all C channels. Without it the argmax is taken on
+ *       the model grid and the label map is mapped back by nearest neighbour (coarse, blocky
+ *       boundaries at the model's spacing).
+ *   <li>{@code largestComponent}: per class the largest 26-connected component, the two largest for
+ *       {@code bilateralClasses}, on the final labels: on the input grid when probabilities were
+ *       resampled (so the filter sees exactly the labels it returns; the reoriented grid differs
+ *       from the input's only by an axis permutation/flip, which maps 26-neighbourhoods onto
+ *       themselves), on the model grid otherwise (as before the card field existed).
+ * </ul>
+ *
+ * Coarse-to-fine models keep their own inferer's single largest component on the model grid (off
+ * with {@link PostprocessMode#NONE}) and nearest-neighbour mapping.
  *
  * <p>The network sees {@code C×D×H×W} with W fastest, i.e. D = z, H = y, W = x of the volume, and
  * the card's spacing is in (D, H, W) order.
@@ -36,13 +56,6 @@ import java.util.Map;
  * score measured by the tools is the score of what the service serves.
  */
 public final class SegmentationPipeline {
-
-  /**
-   * Hyper-parameter of the model card that switches on the per-class largest connected component
-   * for sliding-window models [our choice: the card's free-form hyper-parameters carry it, default
-   * off; coarse-to-fine always applies it, as the method does].
-   */
-  public static final String LARGEST_COMPONENT = "largestComponent";
 
   /**
    * The inference-service's default sliding windows per engine call (its {@code windowsPerBatch}).
@@ -65,15 +78,33 @@ public final class SegmentationPipeline {
   }
 
   /**
-   * Segments {@code input} with {@code model}.
+   * Segments {@code input} with {@code model} and the card's post-processing.
    *
    * @param modality norm set to use; null for the model's first
    * @param withProbabilities also return per-class probabilities (sliding-window models only)
    */
   public SegmentationResult run(
       Volume input, SegmentationModel model, String modality, boolean withProbabilities) {
+    return run(input, model, modality, withProbabilities, PostprocessMode.DEFAULT);
+  }
+
+  /**
+   * Segments {@code input} with {@code model}.
+   *
+   * @param modality norm set to use; null for the model's first
+   * @param withProbabilities also return per-class probabilities (sliding-window models only)
+   * @param mode the card's post-processing or none
+   */
+  public SegmentationResult run(
+      Volume input,
+      SegmentationModel model,
+      String modality,
+      boolean withProbabilities,
+      PostprocessMode mode) {
     ModelCard card = model.card();
     PreprocessingSpec pre = card.preprocessing();
+    PostprocessingSpec post =
+        mode == PostprocessMode.NONE ? PostprocessingSpec.NONE : card.effectivePostprocessing();
     WindowPredictor predictor = model.predictor(modality);
     String usedModality =
         modality == null || modality.isBlank() ? model.modalities().get(0) : modality;
@@ -99,56 +130,70 @@ public final class SegmentationPipeline {
     long t1 = System.nanoTime();
     timings.put("preprocess", ms(t0, t1));
 
-    int classes = predictor.outChannels();
-    int voxels = g.size();
-    int[] labels;
-    float[] probabilities = null;
-    if (coarseToFine) {
-      CoarseToFineInferer inferer =
-          new CoarseToFineInferer(COARSE_SIZE, pre.roiSize(), 1.1, new double[] {60, 60, 60}, true);
-      labels = inferer.segment(image, shape, dhw, predictor, predictor);
-    } else {
-      SlidingWindowInferer inferer =
-          SlidingWindowInferer.builder()
-              .setRoiSize(pre.roiSize())
-              .optOverlap(pre.overlap())
-              .optWindowsPerBatch(windowsPerBatch)
-              .build();
-      float[] logits = inferer.infer(image, shape, predictor);
-      labels = argmax(logits, classes, voxels);
-      if (withProbabilities) {
-        probabilities = softmax(logits, classes, voxels);
-      }
-      if (Boolean.parseBoolean(String.valueOf(card.hyperParameters().get(LARGEST_COMPONENT)))) {
-        labels = LargestConnectedComponent.apply(labels, shape[0], shape[1], shape[2]);
-      }
-    }
-    long t2 = System.nanoTime();
-    timings.put("inference", ms(t1, t2));
-
-    AxisTransform back = toModel.inverse();
-    short[] packed = new short[voxels];
-    for (int i = 0; i < voxels; i++) {
-      packed[i] = (short) labels[i];
-    }
     Map<Integer, String> names = new LinkedHashMap<>();
     for (int c = 0; c < card.labelNames().size(); c++) {
       names.put(c, card.labelNames().get(c));
     }
-    LabelVolume onModelGrid = new LabelVolume(g, packed, names, VolumeMetadata.MEMORY);
-    LabelVolume onInput = back.apply(Resampler.toGrid(onModelGrid, oriented.grid()));
+    int[] componentsToKeep = post.componentsToKeep(card.labelNames());
+    LabelVolume onOriented;
+    List<Volume> probabilityVolumes = null;
+    long t2;
+    if (coarseToFine) {
+      CoarseToFineInferer inferer =
+          new CoarseToFineInferer(
+              COARSE_SIZE,
+              pre.roiSize(),
+              1.1,
+              new double[] {60, 60, 60},
+              mode != PostprocessMode.NONE);
+      int[] labels = inferer.segment(image, shape, dhw, predictor, predictor);
+      t2 = System.nanoTime();
+      onOriented = Resampler.toGrid(labelVolume(g, labels, names), oriented.grid());
+    } else {
+      float[] logits =
+          SlidingWindowInferer.builder()
+              .setRoiSize(pre.roiSize())
+              .optOverlap(pre.overlap())
+              .optWindowsPerBatch(windowsPerBatch)
+              .build()
+              .infer(image, shape, predictor);
+      t2 = System.nanoTime();
+      int classes = predictor.outChannels();
+      if (post.resampleProbabilities()) {
+        softmaxInPlace(logits, classes, g.size());
+        ProbabilityArgmax argmax =
+            resampledArgmax(logits, classes, g, oriented.grid(), withProbabilities);
+        onOriented = new LabelVolume(oriented.grid(), argmax.labels, names, VolumeMetadata.MEMORY);
+        probabilityVolumes = argmax.probabilities;
+        if (post.largestComponent()) {
+          keepLargest(onOriented, componentsToKeep);
+        }
+      } else {
+        LabelVolume onModelGrid = labelVolume(g, argmax(logits, classes, g.size()), names);
+        if (post.largestComponent()) {
+          keepLargest(onModelGrid, componentsToKeep);
+        }
+        onOriented = Resampler.toGrid(onModelGrid, oriented.grid());
+        if (withProbabilities) {
+          softmaxInPlace(logits, classes, g.size());
+          probabilityVolumes =
+              resampledArgmax(logits, classes, g, oriented.grid(), true).probabilities;
+        }
+      }
+    }
+    timings.put("inference", ms(t1, t2));
+
+    AxisTransform back = toModel.inverse();
+    LabelVolume onInput = back.apply(onOriented);
     // The axis transform keeps the affine exactly; take the input's grid object itself.
     LabelVolume result = onInput.withGridAndData(input.grid(), onInput.data());
-
-    List<Volume> probabilityVolumes = null;
-    if (probabilities != null) {
-      probabilityVolumes = new ArrayList<>(classes);
-      for (int c = 0; c < classes; c++) {
-        float[] channel = new float[voxels];
-        System.arraycopy(probabilities, c * voxels, channel, 0, voxels);
-        Volume v = back.apply(Resampler.toGrid(Volume.of(g, channel), oriented.grid()));
-        probabilityVolumes.add(v.withGridAndData(input.grid(), v.data()));
+    if (probabilityVolumes != null) {
+      List<Volume> onInputGrid = new ArrayList<>(probabilityVolumes.size());
+      for (Volume p : probabilityVolumes) {
+        Volume v = back.apply(p);
+        onInputGrid.add(v.withGridAndData(input.grid(), v.data()));
       }
+      probabilityVolumes = onInputGrid;
     }
     Map<String, Double> volumes = volumesMl(result, card);
     timings.put("postprocess", ms(t2, System.nanoTime()));
@@ -161,6 +206,55 @@ public final class SegmentationPipeline {
         model.version(),
         model.engine().djlName(),
         usedModality);
+  }
+
+  /** Labels on the target grid and, when asked, every class's probability volume there. */
+  private record ProbabilityArgmax(short[] labels, List<Volume> probabilities) {}
+
+  /**
+   * Resamples the probabilities {@code C×voxels(model)} class by class onto {@code target}
+   * (trilinear) keeping a running maximum and argmax there (ties: the lower class, as an argmax on
+   * the model grid). Holds one resampled channel at a time unless {@code keep}.
+   */
+  private static ProbabilityArgmax resampledArgmax(
+      float[] probabilities, int classes, Grid model, Grid target, boolean keep) {
+    int voxels = model.size();
+    float[] best = null;
+    short[] labels = new short[target.size()];
+    List<Volume> kept = keep ? new ArrayList<>(classes) : null;
+    for (int c = 0; c < classes; c++) {
+      float[] channel = new float[voxels];
+      System.arraycopy(probabilities, c * voxels, channel, 0, voxels);
+      Volume onTarget = Resampler.toGrid(Volume.of(model, channel), target);
+      float[] p = onTarget.data();
+      if (best == null) {
+        best = keep ? p.clone() : p;
+      } else {
+        for (int i = 0; i < p.length; i++) {
+          if (p[i] > best[i]) {
+            best[i] = p[i];
+            labels[i] = (short) c;
+          }
+        }
+      }
+      if (keep) {
+        kept.add(onTarget);
+      }
+    }
+    return new ProbabilityArgmax(labels, kept);
+  }
+
+  private static void keepLargest(LabelVolume labels, int[] componentsToKeep) {
+    Grid g = labels.grid();
+    LargestConnectedComponent.keepLargest(labels.data(), g.nz(), g.ny(), g.nx(), componentsToKeep);
+  }
+
+  private static LabelVolume labelVolume(Grid g, int[] labels, Map<Integer, String> names) {
+    short[] packed = new short[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      packed[i] = (short) labels[i];
+    }
+    return new LabelVolume(g, packed, names, VolumeMetadata.MEMORY);
   }
 
   /** Intensity normalisation exactly as the trainer applies it (see class javadoc). */
@@ -209,8 +303,8 @@ public final class SegmentationPipeline {
     return out;
   }
 
-  private static float[] softmax(float[] logits, int classes, int voxels) {
-    float[] out = new float[logits.length];
+  /** Softmax over the classes of {@code C×voxels} logits, in place. */
+  private static void softmaxInPlace(float[] logits, int classes, int voxels) {
     for (int i = 0; i < voxels; i++) {
       float max = Float.NEGATIVE_INFINITY;
       for (int k = 0; k < classes; k++) {
@@ -219,14 +313,13 @@ public final class SegmentationPipeline {
       double sum = 0;
       for (int k = 0; k < classes; k++) {
         double e = Math.exp(logits[k * voxels + i] - max);
-        out[k * voxels + i] = (float) e;
+        logits[k * voxels + i] = (float) e;
         sum += e;
       }
       for (int k = 0; k < classes; k++) {
-        out[k * voxels + i] = (float) (out[k * voxels + i] / sum);
+        logits[k * voxels + i] = (float) (logits[k * voxels + i] / sum);
       }
     }
-    return out;
   }
 
   private static double ms(long from, long to) {

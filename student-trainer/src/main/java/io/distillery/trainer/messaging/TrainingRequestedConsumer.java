@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * Consumes {@link TrainingRequested}: the event's {@code kind}, {@code method} and {@code jobId}
  * complete its {@code spec}; the job is queued (a known job id is not run twice). Invalid events
  * and refused specs are dead-lettered with the reason; an unavailable object store is retried with
- * back-off first.
+ * back-off first; any other failure is dead-lettered too, so that no record stops the channel.
  */
 @ApplicationScoped
 public class TrainingRequestedConsumer {
@@ -65,6 +65,18 @@ public class TrainingRequestedConsumer {
         backoffMs *= 2;
       } catch (InvalidEventException | InvalidJobSpecException e) {
         publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        // Never fail the channel: with the "fail" failure strategy an exception out of this method
+        // stops consumption for good. An unexpected failure is a bug or a bad record: dead-letter.
+        LOG.errorf(
+            e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
+        publisher.deadLetter(
+            record.topic(),
+            record.key(),
+            headers,
+            record.value(),
+            e.getClass().getSimpleName() + ": " + e.getMessage());
         return;
       }
     }

@@ -16,6 +16,7 @@ import io.distillery.objectstore.StoredObject;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.distillation.CrossTeachingLoss;
 import io.distillery.segml.distillation.MskdLoss;
@@ -140,7 +141,8 @@ public class JobRunner {
               manager,
               (float) spec.hyper("learningRate"),
               spec.hyper("polyPower"),
-              (float) spec.hyper("weightDecay"));
+              (float) spec.hyper("weightDecay"),
+              Math.round(spec.hyper("warmupSteps")));
       long start = 0;
       long[] consumed = null;
       if (status.lastCheckpointStep() > 0) {
@@ -185,14 +187,18 @@ public class JobRunner {
               spec.hyper("foregroundFraction"),
               spec.hyper("flipProbability"),
               spec.seed(),
-              consumed)) {
+              consumed,
+              spec.classes())) {
+        // A timed job's planned total lives in its status (stored), so a resume keeps it.
+        boolean planned = spec.budget().timed() && start >= Trainer.CALIBRATION_STEPS;
         trainer.run(
             source,
             start,
-            spec.budget().steps(),
+            planned ? status.totalSteps() : spec.budget().steps(),
             spec.budget().stepsPerEpoch(),
             spec.budget().progressEvery(),
             spec.budget().checkpointEvery(),
+            spec.budget().timed() && !planned ? spec.budget().minutes() * 60 : 0,
             listener(spec, context));
       } finally {
         trainer.close();
@@ -245,6 +251,14 @@ public class JobRunner {
       public void progress(
           long step, int epoch, Map<String, Double> losses, double stepSeconds, double wait) {
         context.update(s -> s.withProgress(step, epoch, losses, wait, stepSeconds), true);
+      }
+
+      @Override
+      public void planned(long totalSteps, double stepSeconds) {
+        context.update(s -> s.withTotalSteps(totalSteps), true);
+        LOG.infof(
+            "job %s: %.1f min planned as %d steps at %.3f s per step (measured)",
+            spec.jobId(), spec.budget().minutes(), totalSteps, stepSeconds);
       }
 
       @Override
@@ -357,6 +371,19 @@ public class JobRunner {
       }
     }
     List<VolumeIngested> val = select(index, spec.validation());
+    // Validation numbers must come from held-out volumes: a volume that is also trained on (the
+    // same dataset and split in both lists, or a dataset reused under another id) is refused.
+    java.util.Set<String> trained = new java.util.HashSet<>();
+    manifest.values().forEach(trained::addAll);
+    List<String> overlap =
+        val.stream().map(VolumeIngested::volumeId).filter(trained::contains).distinct().toList();
+    if (!overlap.isEmpty()) {
+      throw new TrainingException(
+          "validation volumes are also training volumes: "
+              + overlap
+              + "; validate on held-out volumes (score a training case with ./distillery eval"
+              + " instead)");
+    }
     if (spec.method() == Method.UNPAIRED_CT_MR) {
       putIfAny(
           manifest, "validation:CT", val.stream().filter(v -> "CT".equals(v.modality())).toList());
@@ -619,7 +646,13 @@ public class JobRunner {
     return switch (spec.method()) {
       case SUPERVISED ->
           Objectives.supervised(
-              init(manager, network(spec.network(), classes, 1, null)), batch, trainGroups);
+              init(
+                  manager,
+                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
+              batch,
+              trainGroups,
+              spec.hyper("batchDice") != 0,
+              spec.classes());
       case MS_KD ->
           Objectives.msKd(
               init(manager, network(spec.network(), classes, 1, null)),
@@ -677,6 +710,16 @@ public class JobRunner {
 
   static NetworkSpec network(
       NetworkConfig c, int classes, int normSets, UpsamplingMode upsampling) {
+    return network(c, classes, normSets, upsampling, false);
+  }
+
+  /** As above, with auxiliary deep-supervision heads when {@code deepSupervision}. */
+  static NetworkSpec network(
+      NetworkConfig c,
+      int classes,
+      int normSets,
+      UpsamplingMode upsampling,
+      boolean deepSupervision) {
     boolean lite = LiteUNet3d.TYPE.equals(c.name());
     // Cross-teaching teachers are residual U-Nets with SE (Choi 2022); the others plain.
     boolean residual = upsampling != null;
@@ -692,8 +735,10 @@ public class JobRunner {
         residual,
         residual,
         normSets,
-        false,
-        ActivationKind.LEAKY_RELU);
+        deepSupervision && c.depth() > 2,
+        ActivationKind.LEAKY_RELU,
+        // LiteUNet3d sees the image through a dense first convolution (NetworkSpec#denseStem).
+        lite && !residual);
   }
 
   private static SegmentationNetwork init(NDManager manager, NetworkSpec spec) {
@@ -798,6 +843,8 @@ public class JobRunner {
                 spec.budget().patchSize(),
                 "sliding-window",
                 spec.hyper("validationOverlap")),
+            // Every model this trainer writes segments organs: record the organ post-processing.
+            PostprocessingSpec.forOrgans(spec.classes()),
             spec.classes(),
             modalities,
             metrics,

@@ -2,6 +2,7 @@ package io.distillery.trainer.training;
 
 import io.distillery.segml.transforms.Augmentation;
 import io.distillery.segml.transforms.ChannelBlock;
+import io.distillery.segml.transforms.LateralMirror;
 import io.distillery.segml.transforms.Patch;
 import io.distillery.segml.transforms.PatchSampler;
 import io.distillery.segml.transforms.PrefetchingSampler;
@@ -48,6 +49,23 @@ public final class BatchSource implements AutoCloseable {
       double flipProbability,
       long seed,
       long[] alreadyConsumed) {
+    this(groups, patchSize, foregroundFraction, flipProbability, seed, alreadyConsumed, List.of());
+  }
+
+  /**
+   * As above, for the job's classes (background first): a left–right flip swaps the labels of
+   * paired classes (right_kidney ↔ left_kidney), and never happens on groups whose soft labels or
+   * feature maps would need their channels swapped ({@link LateralMirror}).
+   */
+  public BatchSource(
+      List<SampleGroup> groups,
+      int[] patchSize,
+      double foregroundFraction,
+      double flipProbability,
+      long seed,
+      long[] alreadyConsumed,
+      List<String> classes) {
+    LateralMirror lateral = LateralMirror.of(classes);
     this.groups = List.copyOf(groups);
     this.consumed = new long[groups.size()];
     this.softChannels = new int[groups.size()];
@@ -76,8 +94,15 @@ public final class BatchSource implements AutoCloseable {
       for (PreparedCase c : group.cases()) {
         cases.add(toTrainingCase(c));
       }
+      boolean channelsCarryClasses = softChannels[g] > 0 || featureChannels[g].length > 0;
       PatchSampler sampler =
-          new PatchSampler(cases, patchSize, foregroundFraction, augmentation, seed + 7919L * g);
+          new PatchSampler(
+              cases,
+              patchSize,
+              foregroundFraction,
+              augmentation,
+              seed + 7919L * g,
+              channelsCarryClasses ? lateral.forbidding() : lateral);
       long skip = alreadyConsumed == null ? 0 : alreadyConsumed[g];
       for (long i = 0; i < skip; i++) {
         sampler.next();

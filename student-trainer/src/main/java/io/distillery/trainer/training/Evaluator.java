@@ -1,6 +1,8 @@
 package io.distillery.trainer.training;
 
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.engine.DjlWindowPredictor;
+import io.distillery.segml.inferers.LargestConnectedComponent;
 import io.distillery.segml.inferers.SlidingWindowInferer;
 import io.distillery.segml.metrics.ClassScores;
 import io.distillery.segml.metrics.DiceMetric;
@@ -13,9 +15,11 @@ import java.util.Map;
 
 /**
  * Validation at the end of a job: Gaussian-blended sliding-window inference (window = the training
- * patch) on each validation volume, argmax, then Dice and HD95 (mm) per class, averaged over the
- * volumes that label that class (methods.md metric conventions; HD95 NaNs are left out of the mean
- * and counted).
+ * patch) on each validation volume, argmax, the largest connected component per class that the
+ * published model card records ({@link PostprocessingSpec#forOrgans}: two for a paired organ such
+ * as "kidney"), then Dice and HD95 (mm) per class, averaged over the volumes that label that class
+ * (methods.md metric conventions; HD95 NaNs are left out of the mean and counted). So a job's
+ * validation scores the post-processing the inference-service applies, on the training grid.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -37,6 +41,7 @@ public final class Evaluator {
     int[] diceCount = new int[k];
     double[] hdSum = new double[k];
     int[] hdCount = new int[k];
+    int[] componentsToKeep = componentsToKeep(classes);
     SlidingWindowInferer inferer =
         SlidingWindowInferer.builder().setRoiSize(roi).optOverlap(overlap).build();
     try (DjlWindowPredictor predictor = new DjlWindowPredictor(network, normSet)) {
@@ -55,6 +60,11 @@ public final class Evaluator {
             }
           }
           prediction[i] = best;
+        }
+        if (componentsToKeep != null) {
+          int[] s = c.shape();
+          prediction =
+              LargestConnectedComponent.apply(prediction, s[0], s[1], s[2], componentsToKeep);
         }
         int[] reference = new int[voxels];
         for (int i = 0; i < voxels; i++) {
@@ -91,5 +101,11 @@ public final class Evaluator {
       metrics.put(prefix + "dice/mean", meanSum / meanCount);
     }
     return metrics;
+  }
+
+  /** Components to keep per class index, as the card's post-processing records (null: none). */
+  static int[] componentsToKeep(List<String> classes) {
+    PostprocessingSpec post = PostprocessingSpec.forOrgans(classes);
+    return post.largestComponent() ? post.componentsToKeep(classes) : null;
   }
 }

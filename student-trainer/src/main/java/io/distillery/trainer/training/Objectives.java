@@ -12,9 +12,20 @@ import java.util.function.ToDoubleFunction;
 public final class Objectives {
   private Objectives() {}
 
-  /** Teacher training: Dice + CE (partial-label loss for partially labelled datasets). */
-  public static Objective supervised(SegmentationNetwork network, int batchSize, int groups) {
-    return new SupervisedObjective(network, batchSize, groups);
+  /**
+   * Teacher training: Dice + CE (partial-label loss for partially labelled datasets), with deep
+   * supervision when the network has auxiliary heads.
+   *
+   * @param batchDice pool the Dice of fully labelled batches over their samples
+   * @param classNames job classes, background first (names of the logged diagnostics)
+   */
+  public static Objective supervised(
+      SegmentationNetwork network,
+      int batchSize,
+      int groups,
+      boolean batchDice,
+      java.util.List<String> classNames) {
+    return new SupervisedObjective(network, batchSize, groups, batchDice, classNames);
   }
 
   /** kd, ms-kd or cross-teaching-offline from stored soft labels. */

@@ -48,7 +48,8 @@ public final class SharedNorms {
             s.squeezeExcitation(),
             sets,
             s.deepSupervision(),
-            s.activation());
+            s.activation(),
+            s.denseStem());
     SegmentationNetwork out = spec.build();
     int m = out.sizeMultiple();
     out.initialize(manager, DataType.FLOAT32, new Shape(1, s.inChannels(), m, m, m));

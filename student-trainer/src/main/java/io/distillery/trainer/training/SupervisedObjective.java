@@ -3,25 +3,44 @@ package io.distillery.trainer.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.distillery.segml.distillation.LossTerms;
+import io.distillery.segml.networks.NetworkOutput;
 import io.distillery.segml.networks.SegmentationNetwork;
+import io.distillery.segml.ops.ScalarOps;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Teacher training (methods.md §0): Dice + CE; on a binary-labelled dataset with two job classes
  * this trains a single-organ teacher. Datasets labelling only some job organs get the partial-label
  * loss.
+ *
+ * <p>Deep supervision (Lee et al., "Deeply-supervised nets", AISTATS 2015; as nnU-Net uses it):
+ * when the network has auxiliary heads, each lower-resolution output is scored against the labels
+ * taken at its stride, with weight 1/2 per halving of resolution, and the weighted sum is divided
+ * by the sum of the weights, so the loss stays on the scale of a single Dice + CE. [our choice, as
+ * nnU-Net] The coarse heads give the encoder's deep levels, where the context that tells a left
+ * kidney from the spleen lives, a direct gradient early in training.
+ *
+ * <p>Every step also logs {@link TrainingDiagnostics} of the full-resolution output.
  */
 final class SupervisedObjective implements Objective {
   private final SegmentationNetwork network;
   private final SupervisedTerms supervised;
   private final int batchSize;
   private final int groups;
+  private final List<String> classNames;
 
-  SupervisedObjective(SegmentationNetwork network, int batchSize, int groups) {
+  SupervisedObjective(
+      SegmentationNetwork network,
+      int batchSize,
+      int groups,
+      boolean batchDice,
+      List<String> classNames) {
     this.network = network;
-    this.supervised = new SupervisedTerms(network.outChannels());
+    this.supervised = new SupervisedTerms(network.outChannels(), batchDice);
     this.batchSize = batchSize;
     this.groups = groups;
+    this.classNames = List.copyOf(classNames);
   }
 
   @Override
@@ -33,11 +52,28 @@ final class SupervisedObjective implements Objective {
   public LossTerms compute(NDManager manager, BatchSource source, long step, double epoch) {
     Batch batch =
         Batch.take(manager, source, Forward.roundRobin(step, batchSize, Forward.all(groups)));
-    NDArray logits = Forward.logits(manager, network, batch.image(), 0);
-    NDArray loss = supervised.compute(manager, logits, batch, source);
+    NetworkOutput out = Forward.output(manager, network, batch.image(), 0, Set.of());
+    NDArray loss = supervised.compute(manager, out.logits(), batch, source);
     if (loss == null) {
       throw new TrainingException("a teacher job needs labelled training volumes");
     }
-    return LossTerms.of("supervised", loss);
+    List<NDArray> deep = out.deepSupervision();
+    if (!deep.isEmpty()) {
+      // deepSupervision() is deepest first: output j has stride 2^(deep.size() − j).
+      float weightSum = 1f;
+      NDArray sum = loss;
+      for (int j = 0; j < deep.size(); j++) {
+        int stride = 1 << (deep.size() - j);
+        float weight = 1f / stride;
+        sum =
+            sum.add(
+                ScalarOps.mul(
+                    supervised.compute(manager, deep.get(j), batch, source, stride), weight));
+        weightSum += weight;
+      }
+      loss = ScalarOps.div(sum, weightSum);
+    }
+    return LossTerms.of("supervised", loss)
+        .withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));
   }
 }

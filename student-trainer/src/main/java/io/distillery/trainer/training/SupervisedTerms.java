@@ -3,7 +3,9 @@ package io.distillery.trainer.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.distillery.segml.losses.CrossEntropyLoss;
 import io.distillery.segml.losses.DiceCeLoss;
+import io.distillery.segml.losses.DiceLoss;
 import io.distillery.segml.losses.OneHot;
 import io.distillery.segml.losses.PartialLabelLoss;
 import io.distillery.segml.ops.ScalarOps;
@@ -11,18 +13,49 @@ import io.distillery.segml.ops.ScalarOps;
 /**
  * The supervised part shared by the methods (methods.md §0): Dice + CE on samples whose dataset
  * labels every job organ, the partial-label (marginal) loss on samples whose dataset labels only
- * some; unlabelled samples contribute nothing. Per-sample, averaged over the labelled samples.
+ * some; unlabelled samples contribute nothing.
+ *
+ * <p>With {@code batchDice} a batch whose samples are all fully labelled is scored as one: the Dice
+ * of each class pools the voxels of every sample (nnU-Net's "batch Dice"), so a class present in
+ * one patch of the batch gets its full Dice gradient instead of a per-sample ratio that is
+ * undefined in the patches where the class is absent. Otherwise per sample, averaged over the
+ * labelled samples.
+ *
+ * <p>{@link #compute(NDManager, NDArray, Batch, BatchSource, int)} also scores the lower-resolution
+ * outputs of deep supervision: the labels are then taken at every {@code stride}-th voxel (nearest
+ * down-sampling, as nnU-Net does for its deep-supervision targets).
  */
 final class SupervisedTerms {
   private final int classes;
+  private final boolean batchDice;
   private final DiceCeLoss diceCe = DiceCeLoss.create();
+  private final DiceCeLoss batchDiceCe =
+      new DiceCeLoss(
+          DiceLoss.builder().optBatchDice(true).build(), CrossEntropyLoss.unweighted(), 1f, 1f);
 
   SupervisedTerms(int classes) {
+    this(classes, false);
+  }
+
+  SupervisedTerms(int classes, boolean batchDice) {
     this.classes = classes;
+    this.batchDice = batchDice;
   }
 
   /** The mean supervised loss over labelled samples, or null when none is labelled. */
   NDArray compute(NDManager manager, NDArray logits, Batch batch, BatchSource source) {
+    return compute(manager, logits, batch, source, 1);
+  }
+
+  /**
+   * As {@link #compute(NDManager, NDArray, Batch, BatchSource)} for logits at {@code 1/stride} of
+   * the patch resolution.
+   */
+  NDArray compute(NDManager manager, NDArray logits, Batch batch, BatchSource source, int stride) {
+    if (batchDice && fullyLabelled(batch, source)) {
+      NDArray labels = atStride(batch.labelArray(manager, 0, batch.count()), stride);
+      return batchDiceCe.fromLogits(logits, OneHot.encode(labels, classes));
+    }
     NDArray sum = null;
     int counted = 0;
     for (int b = 0; b < batch.count(); b++) {
@@ -33,17 +66,25 @@ final class SupervisedTerms {
       NDArray sample = logits.get(new NDIndex("{}:{}", b, b + 1));
       NDArray loss;
       if (labelled.length == classes - 1) {
-        loss =
-            diceCe.fromLogits(sample, OneHot.encode(batch.labelArray(manager, b, b + 1), classes));
+        NDArray labels = atStride(batch.labelArray(manager, b, b + 1), stride);
+        loss = diceCe.fromLogits(sample, OneHot.encode(labels, classes));
       } else {
-        NDArray target =
-            OneHot.encode(batch.partialLabels(manager, b, labelled), labelled.length + 1);
+        NDArray labels = atStride(batch.partialLabels(manager, b, labelled), stride);
+        NDArray target = OneHot.encode(labels, labelled.length + 1);
         loss = new PartialLabelLoss(classes, labelled).fromLogits(sample, target);
       }
       sum = sum == null ? loss : sum.add(loss);
       counted++;
     }
     return sum == null ? null : ScalarOps.div(sum, counted);
+  }
+
+  /** Every {@code stride}-th voxel of N×D×H×W labels (nearest down-sampling). */
+  private static NDArray atStride(NDArray labels, int stride) {
+    if (stride == 1) {
+      return labels;
+    }
+    return labels.get(new NDIndex(String.format(":, ::%d, ::%d, ::%d", stride, stride, stride)));
   }
 
   /** Whether every sample of the batch is labelled in every job organ. */

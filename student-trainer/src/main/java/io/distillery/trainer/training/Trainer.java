@@ -20,10 +20,10 @@ import java.util.Map;
 /**
  * The training loop shared by every method: per step a sub-manager for the batch and activations
  * (closed after the step, so native memory stays bounded over long jobs), forward and backward
- * inside a gradient collector, Adam with poly learning-rate decay {@code lr0·(1 − t/T)^p}, progress
- * every {@code progressEvery} steps and a {@link TrainingSnapshot} every {@code checkpointEvery}
- * steps. A resumed run restores weights, Adam moments and sampler positions, so it continues on the
- * same trajectory.
+ * inside a gradient collector, Adam with a linear warm-up over the first {@code W} steps and poly
+ * learning-rate decay {@code lr0·min(1, (t+1)/W)·(1 − t/T)^p}, progress every {@code progressEvery}
+ * steps and a {@link TrainingSnapshot} every {@code checkpointEvery} steps. A resumed run restores
+ * weights, Adam moments and sampler positions, so it continues on the same trajectory.
  */
 public final class Trainer {
   private final Objective objective;
@@ -31,6 +31,21 @@ public final class Trainer {
   private final NDManager manager;
   private final float learningRate;
   private final double polyPower;
+  private final long warmupSteps;
+
+  /** Steps run before a wall-time budget is turned into a step count. */
+  public static final int CALIBRATION_STEPS = 12;
+
+  /**
+   * Steps between re-plans of a wall-time budget (fewer, down to 5, when a quarter of the planned
+   * steps left is fewer): the total follows the step time of the latest window, so a plan made
+   * while another process held the CPU (the teacher-service's soft labels of the previous teacher,
+   * a build) is corrected when it lets go, and the other way round.
+   */
+  public static final int REPLAN_EVERY = 25;
+
+  /** First steps left out of the step-time measurement (allocation, JIT, kernel selection). */
+  public static final int WARM_UP_STEPS = 4;
 
   /**
    * @param objective the method's loss (its networks initialised in {@code manager})
@@ -38,14 +53,17 @@ public final class Trainer {
    * @param learningRate initial learning rate
    * @param polyPower poly decay exponent
    * @param weightDecay L2 weight decay
+   * @param warmupSteps steps of linear learning-rate warm-up (0: none)
    */
   public Trainer(
       Objective objective,
       NDManager manager,
       float learningRate,
       double polyPower,
-      float weightDecay) {
+      float weightDecay,
+      long warmupSteps) {
     this.objective = objective;
+    this.warmupSteps = Math.max(0, warmupSteps);
     this.manager = manager;
     this.learningRate = learningRate;
     this.polyPower = polyPower;
@@ -134,7 +152,40 @@ public final class Trainer {
       int progressEvery,
       int checkpointEvery,
       TrainingListener listener) {
+    run(source, startStep, totalSteps, stepsPerEpoch, progressEvery, checkpointEvery, 0, listener);
+  }
+
+  /**
+   * As above with a wall-time budget: when {@code budgetSeconds} &gt; 0 and the run starts at step
+   * 0, {@code totalSteps} is only the cap; after {@link #CALIBRATION_STEPS} steps the mean time of
+   * the steps after the first {@link #WARM_UP_STEPS} (data wait included) plans the total so that
+   * the training loop ends within the budget, and {@link TrainingListener#planned} reports it.
+   * Every {@link #REPLAN_EVERY} steps after that the total is planned again from the wall time of
+   * the latest window (reports and checkpoints included) and the time left, and reported when it
+   * changes. The learning-rate schedule follows the planned total; a run resumed after the first
+   * plan is given the latest planned total as {@code totalSteps} and no budget (one resumed before
+   * it plans again).
+   */
+  public void run(
+      BatchSource source,
+      long startStep,
+      long totalSteps,
+      int stepsPerEpoch,
+      int progressEvery,
+      int checkpointEvery,
+      double budgetSeconds,
+      TrainingListener listener) {
+    boolean timed = budgetSeconds > 0 && startStep < CALIBRATION_STEPS;
+    boolean planning = timed;
+    final long cap = totalSteps;
+    long loopStart = System.nanoTime();
+    long measuredNanos = 0;
+    int measuredSteps = 0;
+    long windowStart = 0;
+    long windowFirstStep = 0;
     Map<String, Double> lossSums = new LinkedHashMap<>();
+    // Per key: a diagnostic (e.g. the Dice of a class) exists only in the steps whose batch had it.
+    Map<String, Integer> lossCounts = new LinkedHashMap<>();
     int stepsSinceReport = 0;
     long nanosSinceReport = 0;
     long waitAtReport = source.waitNanos();
@@ -143,7 +194,7 @@ public final class Trainer {
         throw new TrainingCancelledException(step);
       }
       double epoch = step / (double) stepsPerEpoch;
-      float lr = (float) (learningRate * Math.pow(1 - step / (double) totalSteps, polyPower));
+      float lr = learningRate(step, totalSteps);
       long start = System.nanoTime();
       Map<String, Double> values;
       try (NDManager stepManager = manager.newSubManager()) {
@@ -161,14 +212,46 @@ public final class Trainer {
         values.put("total", total);
         optimizer.step(lr);
       }
-      nanosSinceReport += System.nanoTime() - start;
+      long stepNanos = System.nanoTime() - start;
+      nanosSinceReport += stepNanos;
       stepsSinceReport++;
-      values.forEach((k, v) -> lossSums.merge(k, v, Double::sum));
+      if (planning && step >= WARM_UP_STEPS) {
+        measuredNanos += stepNanos;
+        measuredSteps++;
+      }
+      if (planning && step + 1 == Math.min(CALIBRATION_STEPS, totalSteps) && measuredSteps > 0) {
+        planning = false;
+        double stepSeconds = measuredNanos / 1e9 / measuredSteps;
+        totalSteps = plan(step + 1, stepSeconds, budgetSeconds, loopStart, cap);
+        listener.planned(totalSteps, stepSeconds);
+        windowStart = System.nanoTime();
+        windowFirstStep = step + 1;
+      } else if (timed
+          && !planning
+          && step + 1 < totalSteps
+          && step + 1 - windowFirstStep
+              >= Math.min(REPLAN_EVERY, Math.max(5, (totalSteps - windowFirstStep) / 4))) {
+        double stepSeconds = (System.nanoTime() - windowStart) / 1e9 / (step + 1 - windowFirstStep);
+        long replanned = plan(step + 1, stepSeconds, budgetSeconds, loopStart, cap);
+        if (replanned != totalSteps) {
+          totalSteps = replanned;
+          listener.planned(totalSteps, stepSeconds);
+        }
+        windowStart = System.nanoTime();
+        windowFirstStep = step + 1;
+      }
+      values.forEach(
+          (k, v) -> {
+            if (Double.isFinite(v)) {
+              lossSums.merge(k, v, Double::sum);
+              lossCounts.merge(k, 1, Integer::sum);
+            }
+          });
       long done = step + 1;
       if (done % progressEvery == 0 || done == totalSteps) {
         Map<String, Double> means = new LinkedHashMap<>();
         int n = stepsSinceReport;
-        lossSums.forEach((k, v) -> means.put(k, v / n));
+        lossSums.forEach((k, v) -> means.put(k, v / lossCounts.get(k)));
         long waited = source.waitNanos() - waitAtReport;
         listener.progress(
             done,
@@ -177,6 +260,7 @@ public final class Trainer {
             nanosSinceReport / 1e9 / n,
             nanosSinceReport == 0 ? 0 : Math.min(1.0, waited / (double) nanosSinceReport));
         lossSums.clear();
+        lossCounts.clear();
         stepsSinceReport = 0;
         nanosSinceReport = 0;
         waitAtReport = source.waitNanos();
@@ -185,6 +269,23 @@ public final class Trainer {
         listener.checkpoint(snapshot(done, source.consumed()));
       }
     }
+  }
+
+  /**
+   * The total that fits the time left at {@code stepSeconds} per step, after {@code done} steps:
+   * never below {@code done}, never above {@code cap}.
+   */
+  private static long plan(
+      long done, double stepSeconds, double budgetSeconds, long loopStart, long cap) {
+    double left = budgetSeconds - (System.nanoTime() - loopStart) / 1e9;
+    long planned = done + (long) Math.floor(Math.max(0, left) / stepSeconds);
+    return Math.max(done, Math.min(cap, planned));
+  }
+
+  /** The learning rate of step {@code step} of {@code totalSteps}. */
+  float learningRate(long step, long totalSteps) {
+    double warm = warmupSteps == 0 ? 1 : Math.min(1.0, (step + 1) / (double) warmupSteps);
+    return (float) (learningRate * warm * Math.pow(1 - step / (double) totalSteps, polyPower));
   }
 
   /** Frees the optimiser state. */

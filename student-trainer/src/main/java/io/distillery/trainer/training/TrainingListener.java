@@ -21,6 +21,12 @@ public interface TrainingListener {
       double meanStepSeconds,
       double dataWaitFraction);
 
+  /**
+   * A wall-time budget was turned into {@code totalSteps} from the measured {@code stepSeconds}
+   * (called once, after the calibration steps of a timed job).
+   */
+  default void planned(long totalSteps, double stepSeconds) {}
+
   /** A checkpoint to persist (called every {@code checkpointEvery} steps). */
   void checkpoint(TrainingSnapshot snapshot);
 

@@ -190,7 +190,7 @@ class MsKdFeaturesTest {
       Objective objective =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
       assertThat(objective.auxiliaryBlocks()).hasSize(2);
-      Trainer trainer = new Trainer(objective, manager, 1e-2f, 0.9, 0f);
+      Trainer trainer = new Trainer(objective, manager, 1e-2f, 0.9, 0f, 0);
       List<float[]> before = weights(objective.auxiliaryBlocks());
       List<Map<String, Double>> losses = new ArrayList<>();
       TrainingSnapshot[] last = new TrainingSnapshot[1];
@@ -210,7 +210,7 @@ class MsKdFeaturesTest {
       Engine.getInstance().setRandomSeed(99);
       Objective resumed =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
-      Trainer again = new Trainer(resumed, manager, 1e-2f, 0.9, 0f);
+      Trainer again = new Trainer(resumed, manager, 1e-2f, 0.9, 0f, 0);
       assertThat(weights(resumed.auxiliaryBlocks()).get(0)).isNotEqualTo(trained.get(0));
       again.restore(snapshot);
       List<float[]> restored = weights(resumed.auxiliaryBlocks());
@@ -230,7 +230,7 @@ class MsKdFeaturesTest {
       Engine.getInstance().setRandomSeed(5);
       Objective straight =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
-      Trainer t1 = new Trainer(straight, manager, 1e-2f, 0.9, 0f);
+      Trainer t1 = new Trainer(straight, manager, 1e-2f, 0.9, 0f, 0);
       try (BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
         t1.run(source, 0, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
       }
@@ -240,7 +240,7 @@ class MsKdFeaturesTest {
       Engine.getInstance().setRandomSeed(5);
       Objective first =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
-      Trainer t2 = new Trainer(first, manager, 1e-2f, 0.9, 0f);
+      Trainer t2 = new Trainer(first, manager, 1e-2f, 0.9, 0f, 0);
       TrainingSnapshot[] checkpoint = new TrainingSnapshot[1];
       TrainingListener stopping =
           new TrainingListener() {
@@ -268,7 +268,7 @@ class MsKdFeaturesTest {
       Engine.getInstance().setRandomSeed(99);
       Objective resumed =
           Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
-      Trainer t3 = new Trainer(resumed, manager, 1e-2f, 0.9, 0f);
+      Trainer t3 = new Trainer(resumed, manager, 1e-2f, 0.9, 0f, 0);
       t3.restore(checkpoint[0]);
       try (BatchSource source =
           new BatchSource(groups, PATCH, 0, 0.5, 3, checkpoint[0].consumed())) {
@@ -311,7 +311,7 @@ class MsKdFeaturesTest {
 
   private static SegmentationNetwork student(NDManager manager) {
     SegmentationNetwork net =
-        UNet3d.builder().setOutChannels(3).optBaseWidth(4).optDepth(2).build();
+        UNet3d.builder().setOutChannels(3).optBaseWidth(8).optDepth(2).build();
     net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 2, 2, 2));
     return net;
   }

@@ -40,7 +40,18 @@ public class EventPublisher {
 
   /** Validates, publishes and awaits the acknowledgement of {@code event}. */
   public EncodedEvent publish(DistilleryEvent event, String parentTraceparent) {
-    EncodedEvent encoded = codec.encode(event, SOURCE, parentTraceparent);
+    return send(codec.encode(event, SOURCE, parentTraceparent));
+  }
+
+  /**
+   * Like {@link #publish(DistilleryEvent, String)} with a given {@code ce_id}: an event that may be
+   * announced again after a failure keeps its id, so consumers deduplicating on it see one event.
+   */
+  public EncodedEvent publish(DistilleryEvent event, String parentTraceparent, String ceId) {
+    return send(codec.encode(event, SOURCE, parentTraceparent, ceId));
+  }
+
+  private EncodedEvent send(EncodedEvent encoded) {
     send(encoded.topic(), encoded.key(), encoded.headers(), encoded.payload());
     LOG.debugf(
         "published %s key=%s id=%s", encoded.topic(), encoded.key(), encoded.cloudEvent().id());

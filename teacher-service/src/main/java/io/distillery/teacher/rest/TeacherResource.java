@@ -1,5 +1,7 @@
 package io.distillery.teacher.rest;
 
+import io.distillery.contracts.CloudEventHeaders;
+import io.distillery.contracts.EventType;
 import io.distillery.contracts.events.TeacherModelPublished;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
 import io.distillery.teacher.BackfillStatus;
@@ -44,7 +46,10 @@ public class TeacherResource {
   /**
    * Registers an external ONNX teacher: multipart parts {@code manifest} (JSON, see README) and
    * {@code model} (the {@code .onnx} file named by {@code manifest.files.onnx}). Stores both, then
-   * publishes {@code TeacherModelPublished} (format onnx), which starts the back-fill.
+   * publishes {@code TeacherModelPublished} (format onnx), which starts the back-fill. Retrying the
+   * same upload (same manifest, same bytes) answers the same and announces the teacher again under
+   * the same {@code ce_id}, so an upload whose announcement failed is completed by its retry; 409
+   * only when the version exists with another manifest or model.
    */
   @POST
   @Path("/teachers")
@@ -79,7 +84,14 @@ public class TeacherResource {
     } catch (IOException e) {
       throw new ProblemException(400, "Unreadable upload", e.getMessage());
     }
-    publisher.publish(published(teacher), null);
+    publisher.publish(
+        published(teacher),
+        null,
+        CloudEventHeaders.derivedId(
+            EventType.TEACHER_MODEL_PUBLISHED.eventName(),
+            teacher.id(),
+            teacher.version(),
+            teacher.manifestRef().sha256()));
     return Response.created(
             uri.getBaseUriBuilder().path("api/v1/teachers").path(teacher.id()).build())
         .entity(teacher)

@@ -18,8 +18,13 @@ import io.distillery.teacher.RegisteredTeacher;
 import io.distillery.teacher.TeacherManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,17 +86,20 @@ public final class TeacherRegistry {
 
   /**
    * Stores an uploaded teacher: the model files first, the manifest last (its presence commits the
-   * registration). Checks the ONNX graph against the manifest before writing anything.
+   * registration). Checks the ONNX graph against the manifest before writing anything. A retry of
+   * an upload that was stored (the same manifest and the same file bytes) returns the stored
+   * teacher, so that the caller can announce it again: the first attempt may have stopped between
+   * storing and announcing.
    *
    * @param files model file contents by role (as named in {@code manifest.files()})
-   * @throws TeacherConflictException when this teacher version is already registered
+   * @throws TeacherConflictException when this teacher version is registered with another manifest
+   *     or other files
    * @throws InvalidManifestException when files are missing or the model does not fit
    */
   public RegisteredTeacher register(TeacherManifest manifest, Map<String, byte[]> files) {
     String manifestKey = ObjectKeys.teacherManifest(manifest.teacherId(), manifest.version());
     if (store.exists(bucket, manifestKey)) {
-      throw new TeacherConflictException(
-          "teacher " + manifest.teacherId() + " version " + manifest.version() + " exists");
+      return sameAsStored(manifest, files, manifestKey);
     }
     for (String role : manifest.files().keySet()) {
       if (!files.containsKey(role)) {
@@ -114,6 +122,42 @@ public final class TeacherRegistry {
     RegisteredTeacher teacher = new RegisteredTeacher(manifest, ref(manifestObject), refs);
     remember(teacher);
     return teacher;
+  }
+
+  /** The stored teacher when {@code manifest} and {@code files} are what is stored; else 409. */
+  private RegisteredTeacher sameAsStored(
+      TeacherManifest manifest, Map<String, byte[]> files, String manifestKey) {
+    byte[] storedManifest;
+    try (InputStream in = store.get(bucket, manifestKey, true)) {
+      storedManifest = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifestKey, e);
+    }
+    RegisteredTeacher stored =
+        load(parseManifest(storedManifest), ref(store.stat(bucket, manifestKey)));
+    boolean same = Arrays.equals(storedManifest, manifestJson(manifest));
+    for (Map.Entry<String, ObjectRef> file : stored.files().entrySet()) {
+      byte[] sent = files.get(file.getKey());
+      same &= sent != null && file.getValue().sha256().equals(sha256(sent));
+    }
+    if (!same) {
+      throw new TeacherConflictException(
+          "teacher "
+              + manifest.teacherId()
+              + " version "
+              + manifest.version()
+              + " exists with another manifest or model; versions are immutable");
+    }
+    remember(stored);
+    return stored;
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform provides SHA-256", e);
+    }
   }
 
   /**

@@ -245,16 +245,16 @@ public final class Demo {
       ArrayNode apply = spec.putArray("applyTo");
       applyTo.forEach(apply::add);
       network(spec.putObject("network"), p.teacherNetwork());
-      budget(spec.putObject("budget"), p, p.teacherSteps());
+      budget(spec.putObject("budget"), p, p.teacherSteps(), p.teacherMinutes());
       spec.put("seed", 42);
       jobLabels.put(teacherJobId(organ), "[teachers] " + teacherId(organ));
       stack.trainer().submit(spec);
       out.printf(
           Locale.ROOT,
-          "[teachers] submitted %s (%s, %d steps on %s)%n",
+          "[teachers] submitted %s (%s, %s on %s)%n",
           teacherJobId(organ),
           p.teacherNetwork(),
-          p.teacherSteps(),
+          DemoPreset.budgetText(p.teacherSteps(), p.teacherMinutes()),
           data.organSet(organ).id());
     }
     Map<String, TeacherModelPublished> teachers = new LinkedHashMap<>();
@@ -342,16 +342,16 @@ public final class Demo {
     ArrayNode refs = spec.putArray("teachers");
     teachers.values().forEach(t -> refs.add(t.teacherId() + "@" + t.version()));
     network(spec.putObject("network"), p.studentNetwork());
-    budget(spec.putObject("budget"), p, p.studentSteps());
+    budget(spec.putObject("budget"), p, p.studentSteps(), p.studentMinutes());
     spec.put("seed", 42);
     jobLabels.put(jobId, "[distillation] " + STUDENT);
     stack.trainer().submit(spec);
     out.printf(
         Locale.ROOT,
-        "[distillation] submitted %s (ms-kd, %s, %d steps, teachers %s)%n",
+        "[distillation] submitted %s (ms-kd, %s, %s, teachers %s)%n",
         jobId,
         p.studentNetwork(),
-        p.studentSteps(),
+        DemoPreset.budgetText(p.studentSteps(), p.studentMinutes()),
         refs);
     StudentModelPublished student =
         stack
@@ -561,9 +561,27 @@ public final class Demo {
     node.put("depth", n.depth());
   }
 
-  private static void budget(ObjectNode node, DemoPreset p, int steps) {
+  private static void budget(ObjectNode node, DemoPreset p, int steps, double minutes) {
     node.put("steps", steps);
+    if (minutes > 0) {
+      // The trainer plans the steps from its measured step time; steps is their cap.
+      node.put("minutes", minutes);
+      node.put("batchSize", p.batchSize());
+      patchAndSpacing(node, p);
+      node.put("stepsPerEpoch", 100);
+      node.put("checkpointEvery", 100);
+      node.put("progressEvery", 25);
+      return;
+    }
     node.put("batchSize", p.batchSize());
+    patchAndSpacing(node, p);
+    node.put("stepsPerEpoch", Math.max(1, steps / 4));
+    // One checkpoint at the end: the demo's jobs are short, a resume would redo little.
+    node.put("checkpointEvery", steps);
+    node.put("progressEvery", Math.max(1, steps / 5));
+  }
+
+  private static void patchAndSpacing(ObjectNode node, DemoPreset p) {
     ArrayNode patch = node.putArray("patchSize");
     for (int v : p.patch()) {
       patch.add(v);
@@ -572,10 +590,6 @@ public final class Demo {
     for (double v : p.spacingMm()) {
       spacing.add(v);
     }
-    node.put("stepsPerEpoch", Math.max(1, steps / 4));
-    // One checkpoint at the end: the demo's jobs are short, a resume would redo little.
-    node.put("checkpointEvery", steps);
-    node.put("progressEvery", Math.max(1, steps / 5));
   }
 
   /** Prints training progress and soft-label counts of this run as the events arrive. */

@@ -28,8 +28,10 @@ public final class DemoCommand implements Command {
     Arguments a = parse(args);
     DemoData data;
     Path work = a.root().resolve(".distillery/demo");
+    DemoPreset preset = a.preset();
     if (!a.synthetic() && DemoData.realDataPresent(a.data())) {
-      data = DemoData.real(a.data(), a.preset());
+      preset = preset.forRealData();
+      data = DemoData.real(a.data(), preset);
     } else {
       if (!a.synthetic()) {
         out.println(
@@ -39,7 +41,7 @@ public final class DemoCommand implements Command {
                 + " using synthetic phantoms instead.");
       }
       out.println("Writing synthetic phantoms (libs/phantoms) under " + work + " ...");
-      data = DemoData.synthetic(work, a.preset());
+      data = DemoData.synthetic(work, preset);
     }
     Double stackSeconds = null;
     String started = System.getenv("DISTILLERY_DEMO_STACK_SECONDS");
@@ -48,7 +50,7 @@ public final class DemoCommand implements Command {
     }
     DemoReport report;
     try (Stack stack = Stack.connect(a.root())) {
-      report = new Demo(new Demo.Options(a.preset(), data, stackSeconds), out).run(stack);
+      report = new Demo(new Demo.Options(preset, data, stackSeconds), out).run(stack);
     }
     report.print(out);
     if (report.studentFailure() != null) {

@@ -25,6 +25,10 @@ import java.util.Locale;
  * @param studentSteps optimiser steps of the MS-KD student
  * @param batchSize patches per step
  * @param jobTimeout longest wait for one training job's result
+ * @param teacherMinutes wall-time budget of each teacher's training loop (0: {@code teacherSteps}
+ *     is the budget; otherwise the trainer plans the steps from its measured step time, {@code
+ *     teacherSteps} being their cap)
+ * @param studentMinutes the same for the student
  */
 public record DemoPreset(
     String name,
@@ -39,7 +43,9 @@ public record DemoPreset(
     Network studentNetwork,
     int studentSteps,
     int batchSize,
-    Duration jobTimeout) {
+    Duration jobTimeout,
+    double teacherMinutes,
+    double studentMinutes) {
 
   /**
    * A network of the student-trainer's job spec.
@@ -55,6 +61,12 @@ public record DemoPreset(
     }
   }
 
+  /** Wall-time budget of each teacher of {@link #REAL_DEFAULT}, minutes. */
+  static final double REAL_TEACHER_MINUTES = 8.5;
+
+  /** Wall-time budget of the student of {@link #REAL_DEFAULT}, minutes. */
+  static final double REAL_STUDENT_MINUTES = 11;
+
   /** The smallest preset, used by the end-to-end test: a few minutes with everything. */
   public static final DemoPreset TINY =
       new DemoPreset(
@@ -67,10 +79,12 @@ public record DemoPreset(
           new int[] {32, 32, 32},
           new Network("UNet3d", 8, 3),
           60,
-          new Network("UNet3d", 4, 3),
+          new Network("UNet3d", 8, 3),
           80,
           2,
-          Duration.ofMinutes(10));
+          Duration.ofMinutes(10),
+          0,
+          0);
 
   /** {@code --quick}: under 5 minutes on the synthetic data. */
   public static final DemoPreset QUICK =
@@ -84,10 +98,12 @@ public record DemoPreset(
           new int[] {32, 32, 32},
           new Network("UNet3d", 8, 3),
           100,
-          new Network("UNet3d", 4, 3),
+          new Network("UNet3d", 8, 3),
           150,
           2,
-          Duration.ofMinutes(15));
+          Duration.ofMinutes(15),
+          0,
+          0);
 
   /** The default: under 15 minutes on the synthetic data. */
   public static final DemoPreset DEFAULT =
@@ -101,10 +117,64 @@ public record DemoPreset(
           new int[] {32, 32, 32},
           new Network("UNet3d", 8, 3),
           150,
-          new Network("UNet3d", 4, 3),
+          new Network("UNet3d", 8, 3),
           300,
           2,
-          Duration.ofMinutes(40));
+          Duration.ofMinutes(40),
+          0,
+          0);
+
+  /**
+   * The default on the BTCV folders of {@code ../shared/data} (the training recipe's grid,
+   * docs/quality.md): 3 mm, 64³ patches, four UNet3d w8 d4 teachers of {@value
+   * #REAL_TEACHER_MINUTES} min each on their five cases, a UNet3d w8 d3 MS-KD student of {@value
+   * #REAL_STUDENT_MINUTES} min; within 60 minutes in all on 2 cores (docs/demo-output.md).
+   */
+  public static final DemoPreset REAL_DEFAULT =
+      new DemoPreset(
+          "default",
+          4,
+          0,
+          new int[] {96, 96, 64},
+          new double[] {4, 4, 4},
+          new double[] {3, 3, 3},
+          new int[] {64, 64, 64},
+          new Network("UNet3d", 8, 4),
+          5000,
+          new Network("UNet3d", 8, 3),
+          5000,
+          2,
+          Duration.ofMinutes(40),
+          REAL_TEACHER_MINUTES,
+          REAL_STUDENT_MINUTES);
+
+  /**
+   * {@code --quick} on the BTCV folders: 4 mm, 48³ patches, three cases per organ set, teachers of
+   * 1.5 min and a student of 2.5 min; under 15 minutes, at a quality well below the default's (what
+   * it reached is printed and in docs/demo-output.md).
+   */
+  public static final DemoPreset REAL_QUICK =
+      new DemoPreset(
+          "quick",
+          3,
+          3,
+          new int[] {64, 64, 40},
+          new double[] {6, 6, 6.4},
+          new double[] {4, 4, 4},
+          new int[] {48, 48, 48},
+          new Network("UNet3d", 8, 4),
+          5000,
+          new Network("UNet3d", 8, 3),
+          5000,
+          2,
+          Duration.ofMinutes(15),
+          1.5,
+          2.5);
+
+  /** The preset to run on the real BTCV folders in place of {@code this} synthetic one. */
+  public DemoPreset forRealData() {
+    return this == DEFAULT ? REAL_DEFAULT : this == QUICK ? REAL_QUICK : this;
+  }
 
   /** Every preset, smallest first. */
   public static List<DemoPreset> all() {
@@ -126,14 +196,22 @@ public record DemoPreset(
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "preset %s: teachers %s x %d steps, student %s x %d steps, batch %d, patch %s at %s mm",
+        "preset %s: teachers %s x %s, student %s x %s, batch %d, patch %s at %s mm",
         name,
         teacherNetwork,
-        teacherSteps,
+        budgetText(teacherSteps, teacherMinutes),
         studentNetwork,
-        studentSteps,
+        budgetText(studentSteps, studentMinutes),
         batchSize,
         Arrays.toString(patch),
         Arrays.toString(spacingMm));
+  }
+
+  /** "300 steps", or "6.5 min" for a wall-time budget (steps planned by the trainer). */
+  static String budgetText(int steps, double minutes) {
+    return minutes > 0
+        ? String.format(
+            Locale.ROOT, "%.1f min (steps planned from the measured step time)", minutes)
+        : steps + " steps";
   }
 }

@@ -4,39 +4,36 @@ import io.distillery.tools.UsageException;
 import java.util.Locale;
 
 /**
- * The training budget of a protocol run: either steps per training job ({@code 600steps}) or a
- * total wall-clock time ({@code 20m}) converted to steps with the protocol's {@link Planning}
- * figures. The trainer's budget is always in steps, so the resolved step count is what every report
- * records.
+ * The training budget of a protocol run: steps per training job ({@code 600steps}), wall-clock
+ * minutes per training job ({@code 8.5m/job}), or a total wall-clock time ({@code 60m}) shared
+ * equally by the protocol's training jobs after its fixed time. A time budget reaches the trainer
+ * as the job spec's {@code budget.minutes}: the trainer plans the steps from the step time it
+ * measures in the job's first steps and reports them, so that no step-time constant of this machine
+ * is built in.
  *
- * @param stepsPerJob steps of each job (teachers and students alike)
- * @param minutes the total time asked for, or 0 for a step budget
+ * @param stepsPerJob steps of each job (teachers and students alike); for a time budget the cap the
+ *     trainer's plan may not exceed
+ * @param minutes the total time asked for, or 0 when not given as a total
+ * @param minutesPerJob the training-loop minutes of each job, or 0 for a step budget
  */
-public record Budget(int stepsPerJob, double minutes) {
+public record Budget(int stepsPerJob, double minutes, double minutesPerJob) {
+
+  /** The step cap of a time-budgeted job: far above what any job plans on this machine. */
+  static final int TIMED_STEP_CAP = 100_000;
 
   /**
-   * How long a protocol takes on this machine, to turn minutes into steps: {@code fixedSeconds} for
-   * what does not grow with the steps (ingest, soft labels, serving, scoring) plus {@code
-   * secondsPerStep} for one step of every job of the protocol together. Measured figures of a run
-   * (see where each protocol's figures are defined); only used for planning, the reports state the
-   * steps actually run and the wall time they took.
+   * What a protocol spends besides its training loops (ingest, soft labels, job start-up,
+   * validation and export, serving and scoring), to share a total time among its jobs.
+   *
+   * @param fixedSeconds seconds of a run that do not grow with the training time
    */
-  public record Planning(double fixedSeconds, double secondsPerStep) {
+  public record Planning(double fixedSeconds) {
 
-    /** Validates the figures. */
+    /** Validates the figure. */
     public Planning {
-      if (!(fixedSeconds >= 0) || !(secondsPerStep > 0)) {
-        throw new IllegalArgumentException(
-            "planning figures must be >= 0 s fixed and > 0 s per step, got "
-                + fixedSeconds
-                + " / "
-                + secondsPerStep);
+      if (!(fixedSeconds >= 0)) {
+        throw new IllegalArgumentException("fixed seconds must be >= 0, got " + fixedSeconds);
       }
-    }
-
-    /** Steps per job that fit in {@code minutes}. */
-    int stepsFor(double minutes) {
-      return (int) Math.floor((minutes * 60 - fixedSeconds) / secondsPerStep);
     }
   }
 
@@ -45,53 +42,82 @@ public record Budget(int stepsPerJob, double minutes) {
     if (stepsPerJob < 1) {
       throw new UsageException("a budget needs at least 1 step per job, got " + stepsPerJob);
     }
+    if (!(minutesPerJob >= 0)) {
+      throw new UsageException("a time budget must be positive, got " + minutesPerJob);
+    }
+  }
+
+  /** {@code steps} steps per job. */
+  public static Budget steps(int steps) {
+    return new Budget(steps, 0, 0);
+  }
+
+  /** Whether the trainer plans the steps from a wall-time budget. */
+  public boolean timed() {
+    return minutesPerJob > 0;
   }
 
   /**
-   * Parses {@code 600steps}, {@code 600} (steps), {@code 20m} or {@code 20min}; a time budget is
-   * turned into steps with {@code planning}.
+   * Parses {@code 600steps}, {@code 600} (steps), {@code 8.5m/job} (minutes per training job) or
+   * {@code 60m} / {@code 60min} (in all, shared by the {@code jobs} training jobs after {@code
+   * planning}'s fixed time).
    *
-   * @throws UsageException for text that is neither, or a time too short for a single step
+   * @throws UsageException for text that is none of these, or a total too short to train
    */
-  public static Budget parse(String text, Planning planning) {
+  public static Budget parse(String text, Planning planning, int jobs) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
-      if (t.endsWith("steps") || t.chars().allMatch(Character::isDigit)) {
-        int steps = Integer.parseInt(t.endsWith("steps") ? t.substring(0, t.length() - 5) : t);
-        return new Budget(steps, 0);
+      if (t.endsWith("steps") || (!t.isEmpty() && t.chars().allMatch(Character::isDigit))) {
+        return steps(Integer.parseInt(t.endsWith("steps") ? t.substring(0, t.length() - 5) : t));
       }
+      boolean perJob = t.endsWith("/job");
+      String time = perJob ? t.substring(0, t.length() - 4) : t;
       String number =
-          t.endsWith("min")
-              ? t.substring(0, t.length() - 3)
-              : t.endsWith("m") ? t.substring(0, t.length() - 1) : null;
+          time.endsWith("min")
+              ? time.substring(0, time.length() - 3)
+              : time.endsWith("m") ? time.substring(0, time.length() - 1) : null;
       if (number != null) {
         double minutes = Double.parseDouble(number);
-        if (!(minutes > 0)) {
+        if (!(minutes > 0) || Double.isInfinite(minutes)) {
           throw new UsageException("a time budget must be positive, got " + text);
         }
-        int steps = planning.stepsFor(minutes);
-        if (steps < 1) {
+        if (perJob) {
+          return new Budget(TIMED_STEP_CAP, 0, minutes);
+        }
+        double perJobMinutes = (minutes * 60 - planning.fixedSeconds()) / 60 / Math.max(1, jobs);
+        // Below a minute the trainer's own step-time measurement takes most of the job.
+        if (perJobMinutes < 1) {
           throw new UsageException(
               String.format(
                   Locale.ROOT,
-                  "--budget %s leaves no time to train: this protocol needs about %.0f min besides"
-                      + " its training steps (%.2f s per step of all its jobs together)",
+                  "--budget %s leaves less than a minute per training job: this protocol needs"
+                      + " about %.0f min besides its %d training jobs",
                   text,
                   planning.fixedSeconds() / 60,
-                  planning.secondsPerStep()));
+                  jobs));
         }
-        return new Budget(steps, minutes);
+        return new Budget(TIMED_STEP_CAP, minutes, Math.floor(perJobMinutes * 10) / 10);
       }
     } catch (NumberFormatException e) {
       throw new UsageException("--budget " + text + " is not a number of steps or minutes");
     }
-    throw new UsageException("--budget " + text + " must be steps (600steps) or minutes (20m)");
+    throw new UsageException(
+        "--budget " + text + " must be steps (600steps), minutes per job (8m/job) or in all (60m)");
   }
 
-  /** {@code 600 steps per job} or {@code 20 min (600 steps per job)}. */
+  /** {@code 600 steps per job}, {@code 8.5 min per job} or {@code 60 min (8.5 min per job)}. */
   public String describe() {
+    if (!timed()) {
+      return stepsPerJob + " steps per job";
+    }
+    String perJob = String.format(Locale.ROOT, "%s min per job", number(minutesPerJob));
     return minutes > 0
-        ? String.format(Locale.ROOT, "%.0f min (%d steps per job)", minutes, stepsPerJob)
-        : stepsPerJob + " steps per job";
+        ? String.format(
+            Locale.ROOT, "%s min (%s, steps planned by the trainer)", number(minutes), perJob)
+        : perJob + " (steps planned by the trainer)";
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 }

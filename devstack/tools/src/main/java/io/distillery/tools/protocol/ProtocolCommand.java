@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./distillery eval --protocol <name> [--budget 600steps|20m] [--out DIR] [--seed N]}: runs
- * one of the {@link Protocols} on the stack running under the repository root (the {@code
+ * {@code ./distillery eval --protocol <name> [--budget 600steps|8m/job|60m] [--out DIR] [--seed
+ * N]}: runs one of the {@link Protocols} on the stack running under the repository root (the {@code
  * distillery} script starts it first, like the demo) with {@link ProtocolRunner}, writes the {@link
  * ProtocolReport} files and prints its table. Registered as {@code eval-protocol}.
  */
@@ -24,27 +24,30 @@ public final class ProtocolCommand implements Command {
   /**
    * A protocol's budget figures.
    *
-   * @param defaultBudget [our choice] the {@code --budget} when none is given, in steps per job so
-   *     that a run is reproducible; each was run end to end on this 2-core machine within 60
-   *     minutes (docs/results.md)
-   * @param planning how a time budget ({@code --budget 45m}) becomes steps, from the protocol runs
-   *     of docs/results.md on this 2-core machine: fixed seconds = the run's wall time minus its
-   *     jobs' training time, seconds per step = all its jobs' training time over the steps per job
+   * @param defaultBudget [our choice] the {@code --budget} when none is given: minutes per training
+   *     job, planned into steps by the trainer (the recipe's grid, docs/quality.md)
+   * @param planning the fixed time of a run, to share a total time ({@code --budget 60m}) among the
+   *     training jobs: the run's wall time minus its jobs' training time in the protocol runs of
+   *     docs/results.md on this 2-core machine (measured on the earlier 4 mm / 32³ grid; the soft
+   *     labels of the 3 mm grid take longer)
    */
   record BudgetFigures(String defaultBudget, Budget.Planning planning) {}
 
   /**
-   * The figures of every protocol. Planning: mskd-btcv, unpaired-ct-mr and cross-teaching from
-   * their 800-step runs, machine otherwise idle (cross-teaching's supervised arm was reused there;
-   * its 288 s from the mskd-btcv run are counted in); ms-kd-btcv from its 400-step run under load
-   * 14-32, so a time budget there plans fewer steps than an idle machine would fit.
+   * The figures of every protocol: mskd-btcv, unpaired-ct-mr and cross-teaching from their 800-step
+   * runs, ms-kd-btcv from its 400-step run under load.
    */
   static final Map<String, BudgetFigures> BUDGETS =
       Map.of(
-          "ms-kd-btcv", new BudgetFigures("400steps", new Budget.Planning(348, 7.52)),
-          "mskd-btcv", new BudgetFigures("800steps", new Budget.Planning(66, 1.37)),
-          "unpaired-ct-mr", new BudgetFigures("800steps", new Budget.Planning(52, 1.79)),
-          "cross-teaching", new BudgetFigures("800steps", new Budget.Planning(249, 2.62)));
+          "ms-kd-btcv", new BudgetFigures("8m/job", new Budget.Planning(348)),
+          "mskd-btcv", new BudgetFigures("8m/job", new Budget.Planning(66)),
+          "unpaired-ct-mr", new BudgetFigures("8m/job", new Budget.Planning(52)),
+          "cross-teaching", new BudgetFigures("8m/job", new Budget.Planning(249)));
+
+  /** The training jobs of {@code protocol}, over which a total time is shared. */
+  static int trainingJobs(String protocol, long seed) {
+    return Protocols.define(protocol, Budget.steps(1), seed, "0").jobs().size();
+  }
 
   /** What {@code args} asked for. */
   record Arguments(
@@ -64,7 +67,9 @@ public final class ProtocolCommand implements Command {
           "the data folder " + a.data() + " is missing (--data DIR, default ../shared/data)");
     }
     String version = Long.toString(Instant.now().getEpochSecond());
-    Budget budget = Budget.parse(a.budget(), BUDGETS.get(a.protocol()).planning());
+    Budget budget =
+        Budget.parse(
+            a.budget(), BUDGETS.get(a.protocol()).planning(), trainingJobs(a.protocol(), a.seed()));
     Protocol protocol = Protocols.define(a.protocol(), budget, a.seed(), version);
     Path dir =
         a.out() != null
@@ -141,7 +146,7 @@ public final class ProtocolCommand implements Command {
     if (budget == null) {
       budget = BUDGETS.get(protocol).defaultBudget();
     }
-    Budget.parse(budget, BUDGETS.get(protocol).planning());
+    Budget.parse(budget, BUDGETS.get(protocol).planning(), trainingJobs(protocol, seed));
     return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
   }
 
@@ -149,10 +154,13 @@ public final class ProtocolCommand implements Command {
   public String usage() {
     return String.join(
         "\n",
-        "usage: ./distillery eval --protocol NAME [--budget 600steps|20m] [--out DIR] [--seed N]",
+        "usage: ./distillery eval --protocol NAME [--budget 600steps|8m/job|60m] [--out DIR]"
+            + " [--seed N]",
         "  --protocol NAME  " + String.join(", ", Protocols.NAMES),
-        "  --budget B       steps per training job (600steps), or total minutes (45m) turned into",
-        "                   steps with the protocol's measured time per step; default "
+        "  --budget B       steps per training job (600steps), minutes per training job (8m/job)",
+        "                   or minutes in all (60m, shared by the training jobs after the",
+        "                   protocol's fixed time); the trainer plans a time budget's steps from",
+        "                   its measured step time; default "
             + String.join(
                 ", ",
                 Protocols.NAMES.stream()

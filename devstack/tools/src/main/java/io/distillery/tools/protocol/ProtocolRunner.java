@@ -160,7 +160,13 @@ public final class ProtocolRunner {
     for (Job j : protocol.jobs()) {
       Published p = published.get(j.key());
       List<CurvePoint> curve = new ArrayList<>();
+      // A time-budgeted job's spec holds only a step cap: the steps are what the trainer planned.
+      long steps = j.spec().path("budget").path("steps").asLong();
+      long planned = 0;
       for (TrainingProgressed e : stack.events().events(TrainingProgressed.class)) {
+        if (e.jobId().equals(p == null ? j.jobId() : p.jobId) && e.totalSteps() > 0) {
+          planned = e.totalSteps();
+        }
         if (e.jobId().equals(p == null ? j.jobId() : p.jobId)
             && e.losses() != null
             && !e.losses().isEmpty()) {
@@ -178,7 +184,7 @@ public final class ProtocolRunner {
               j.modelName(),
               j.modelVersion(),
               j.spec().path("network").toString(),
-              j.spec().path("budget").path("steps").asInt(),
+              (int) (j.spec().path("budget").has("minutes") && planned > 0 ? planned : steps),
               status.getOrDefault(j.key(), "NOT RUN"),
               trainSeconds.get(j.key()),
               scores.getOrDefault(j.key(), Map.of()),
@@ -255,12 +261,15 @@ public final class ProtocolRunner {
     stack.trainer().submit(j.spec());
     out.printf(
         Locale.ROOT,
-        "%s submitted %s (%s, %s, %d steps)%n",
+        "%s submitted %s (%s, %s, %s)%n",
         labels.get(j.jobId()),
         j.jobId(),
         j.method(),
         j.spec().path("network").path("name").asText(),
-        j.spec().path("budget").path("steps").asInt());
+        j.spec().path("budget").has("minutes")
+            ? j.spec().path("budget").path("minutes").asDouble()
+                + " min, steps planned by the trainer"
+            : j.spec().path("budget").path("steps").asInt() + " steps");
   }
 
   private Published awaitPublished(Stack stack, Job j) {

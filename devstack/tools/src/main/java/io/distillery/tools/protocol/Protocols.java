@@ -1,5 +1,6 @@
 package io.distillery.tools.protocol;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,10 @@ import io.distillery.tools.UsageException;
 import io.distillery.tools.protocol.Protocol.DataUse;
 import io.distillery.tools.protocol.Protocol.Job;
 import io.distillery.tools.protocol.Protocol.Role;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +64,13 @@ public final class Protocols {
           "spleen",
           Set.of(4));
 
-  /** [our choice] Training grid of every protocol: 4 mm voxels, 32³ patches, batch 2. */
-  static final double SPACING_MM = 4.0;
+  /**
+   * Training grid of every protocol: the trainer's recipe (docs/quality.md): 3 mm voxels, 64³
+   * patches, batch 2. The earlier 4 mm / 32³ grid never found a kidney.
+   */
+  static final double SPACING_MM = 3.0;
 
-  static final int PATCH = 32;
+  static final int PATCH = 64;
   static final int BATCH = 2;
 
   /**
@@ -104,13 +111,13 @@ public final class Protocols {
     List<String> teacherRefs = new ArrayList<>();
     for (String organ : BTCV_ORGANS) {
       String id = organ + "-teacher";
-      String version = teacherVersion(seed, budget);
-      ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+      ObjectNode spec = common(null, "teacher", null, id, null, budget, seed);
       classes(spec, List.of("background", organ));
       selections(spec, "datasets", List.of(DataUse.all("btcv-" + organ, "CT", "train")));
       ArrayNode apply = spec.putArray("applyTo");
       applyTo.forEach(apply::add);
-      network(spec, "network", "UNet3d", 8, 3);
+      network(spec, "network", "UNet3d", 8, 4);
+      String version = versionReusable(spec, id, seed);
       jobs.add(
           new Job(
               "teacher-" + organ,
@@ -128,21 +135,14 @@ public final class Protocols {
     // applies the partial-label loss to datasets labelling only some classes). It publishes as a
     // teacher; applyTo names a dataset with no volumes so that the teacher-service spends no time
     // on its soft labels, which nothing uses.
-    // Versioned like a teacher (seed and steps), so that a run with the same budget reuses it.
-    String baselineVersion = teacherVersion(seed, budget);
+    // Versioned like a teacher (by its whole spec), so that a run with the same spec reuses it.
     ObjectNode baseline =
-        common(
-            "mskdbtcv-partial-label-" + baselineVersion,
-            "teacher",
-            null,
-            "mskdbtcv-partial-label",
-            baselineVersion,
-            budget,
-            seed);
+        common(null, "teacher", null, "mskdbtcv-partial-label", null, budget, seed);
     classes(baseline, classes);
     selections(baseline, "datasets", organSets);
     baseline.putArray("applyTo").add("no-soft-labels");
-    network(baseline, "network", "UNet3d", 4, 3);
+    network(baseline, "network", "UNet3d", 8, 3);
+    versionReusable(baseline, "mskdbtcv-partial-label", seed);
     jobs.add(
         new Job(
             "partial-label",
@@ -224,9 +224,9 @@ public final class Protocols {
     selections(spec, "unlabelled", List.of(pool));
     ArrayNode refs = spec.putArray("teachers");
     teacherRefs.forEach(refs::add);
-    // Dense UNet3d of a quarter of a teacher's width: the depthwise LiteUNet3d backward pass is
-    // several times slower per step on DJL PyTorch (CPU), see libs/seg-ml.
-    network(spec, "network", "UNet3d", 4, 3);
+    // Dense UNet3d: the depthwise LiteUNet3d backward pass is several times slower per step on DJL
+    // PyTorch (CPU), see libs/seg-ml. Width 8, the narrowest the trainer trains (docs/quality.md).
+    network(spec, "network", "UNet3d", 8, 3);
     if (featureWeight != null) {
       spec.putObject("hyperParameters").put("featureWeight", featureWeight);
     }
@@ -438,9 +438,29 @@ public final class Protocols {
 
   // ------------------------------------------------------------------ spec helpers
 
-  /** The version of a reusable teacher: same seed and steps, same teacher. */
-  static String teacherVersion(long seed, Budget budget) {
-    return "s" + seed + "-n" + budget.stepsPerJob();
+  /**
+   * Gives a reusable job (a teacher, or a baseline published as one) its version and job id from
+   * its whole spec: {@code s<seed>-<first 10 hex digits of the SHA-256 of the spec without its
+   * ids>}. A run whose spec differs in anything the tools write (grid, budget, network, data,
+   * classes, hyper-parameters) trains a new model instead of reusing an old one; the trainer's own
+   * defaults are not part of the spec, so a changed recipe default needs a new seed or a cleared
+   * store to retrain.
+   *
+   * @return the version
+   */
+  static String versionReusable(ObjectNode spec, String id, long seed) {
+    ObjectNode keyed = spec.deepCopy();
+    keyed.remove(List.of("jobId", "modelVersion"));
+    String version;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(keyed));
+      version = "s" + seed + "-" + HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+      throw new IllegalStateException("cannot hash a job spec", e);
+    }
+    spec.put("modelVersion", version);
+    spec.put("jobId", id + "-" + version);
+    return version;
   }
 
   private static String jobId(String protocol, String run, String key) {
@@ -450,13 +470,13 @@ public final class Protocols {
   /** The UNet3d w8 teacher of btcv-ct-4organ (soft labels on that set), reusable by name. */
   private static Job fourOrganTeacher(Budget budget, long seed, DataUse ct) {
     String id = "ct4organ-teacher";
-    String version = teacherVersion(seed, budget);
-    ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+    ObjectNode spec = common(null, "teacher", null, id, null, budget, seed);
     classes(spec, FOUR_ORGAN_CLASSES);
     selections(spec, "datasets", List.of(ct));
     spec.putArray("applyTo").add(ct.datasetId());
-    network(spec, "network", "UNet3d", 8, 3);
-    return new Job("teacher", Role.TEACHER, spec, true, "UNet3d teacher w8");
+    network(spec, "network", "UNet3d", 8, 4);
+    versionReusable(spec, id, seed);
+    return new Job("teacher", Role.TEACHER, spec, true, "UNet3d teacher w8 d4");
   }
 
   /**
@@ -466,12 +486,12 @@ public final class Protocols {
    */
   private static Job liteSupervised(Budget budget, long seed, DataUse ct, String arm) {
     String id = "ct4organ-lite-supervised";
-    String version = teacherVersion(seed, budget);
-    ObjectNode spec = common(id + "-" + version, "teacher", null, id, version, budget, seed);
+    ObjectNode spec = common(null, "teacher", null, id, null, budget, seed);
     classes(spec, FOUR_ORGAN_CLASSES);
     selections(spec, "datasets", List.of(ct));
     spec.putArray("applyTo").add("no-soft-labels");
     network(spec, "network", "LiteUNet3d", 8, 3);
+    versionReusable(spec, id, seed);
     return new Job("supervised", Role.TEACHER, spec, true, arm);
   }
 
@@ -505,6 +525,7 @@ public final class Protocols {
       Budget budget,
       long seed) {
     ObjectNode spec = JSON.createObjectNode();
+    // A reusable job gets its id and version from its finished spec (versionReusable).
     spec.put("jobId", jobId);
     spec.put("kind", kind);
     if (method != null) {
@@ -516,12 +537,16 @@ public final class Protocols {
     ObjectNode b = spec.putObject("budget");
     int steps = budget.stepsPerJob();
     b.put("steps", steps);
+    if (budget.timed()) {
+      // The trainer plans the steps from its measured step time; steps is only the cap.
+      b.put("minutes", budget.minutesPerJob());
+    }
     b.put("batchSize", BATCH);
     b.putArray("patchSize").add(PATCH).add(PATCH).add(PATCH);
     b.putArray("spacingMm").add(SPACING_MM).add(SPACING_MM).add(SPACING_MM);
-    b.put("stepsPerEpoch", Math.max(1, steps / 4));
-    b.put("checkpointEvery", steps);
-    b.put("progressEvery", Math.max(1, steps / 20));
+    b.put("stepsPerEpoch", budget.timed() ? 100 : Math.max(1, steps / 4));
+    b.put("checkpointEvery", budget.timed() ? 100 : steps);
+    b.put("progressEvery", budget.timed() ? 25 : Math.max(1, steps / 20));
     spec.put("seed", seed);
     return spec;
   }

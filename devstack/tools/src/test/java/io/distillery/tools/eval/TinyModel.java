@@ -12,6 +12,7 @@ import io.distillery.phantoms.PhantomSpec;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
 import io.distillery.segml.checkpoint.ModelCard;
+import io.distillery.segml.checkpoint.PostprocessingSpec;
 import io.distillery.segml.checkpoint.PreprocessingSpec;
 import io.distillery.segml.export.OnnxExporter;
 import io.distillery.segml.networks.SegmentationNetwork;
@@ -32,7 +33,8 @@ import java.util.Map;
 /**
  * A small liver model trained for real (seeded, a few Dice+CE steps of a base-4, depth-2 {@link
  * UNet3d} on 16³ patches of phantoms at 8 mm), saved as the student-trainer publishes a model:
- * {@code model-card.json}, {@code model.params}, {@code model.onnx}.
+ * {@code model-card.json} (organ post-processing included), {@code model.params}, {@code
+ * model.onnx}.
  */
 final class TinyModel {
 
@@ -75,7 +77,7 @@ final class TinyModel {
     }
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       SegmentationNetwork net =
-          UNet3d.builder().setOutChannels(2).optBaseWidth(4).optDepth(2).build();
+          UNet3d.builder().setOutChannels(2).optBaseWidth(8).optDepth(2).build();
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16, 16, 16));
       PatchSampler sampler = new PatchSampler(cases, PATCH, 0.5, Augmentation.none(), 9);
       TrainingStep step = new TrainingStep(net, manager, 0.01f);
@@ -103,6 +105,7 @@ final class TinyModel {
               Map.of("steps", STEPS, "seed", 5),
               new PreprocessingSpec(
                   "RAS", new double[] {8, 8, 8}, CT, PATCH, "sliding-window", 0.5),
+              PostprocessingSpec.forOrgans(List.of("background", "liver")),
               List.of("background", "liver"),
               List.of("CT"),
               Map.of(),

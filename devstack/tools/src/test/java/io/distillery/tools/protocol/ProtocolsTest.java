@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ProtocolsTest {
 
-  private static final Budget BUDGET = new Budget(40, 0);
+  private static final Budget BUDGET = Budget.steps(40);
 
   @ParameterizedTest
   @ValueSource(strings = {"ms-kd-btcv", "mskd-btcv", "unpaired-ct-mr", "cross-teaching"})
@@ -120,7 +120,8 @@ class ProtocolsTest {
 
   /**
    * mskd-btcv and cross-teaching train the same supervised LiteUNet3d: one job, versioned by seed
-   * and steps, so that the second protocol of a run reuses the first one's model.
+   * and a hash of its whole spec, so that the second protocol of a run reuses the first one's
+   * model, and a run with anything changed in the spec does not.
    */
   @Test
   void theSupervisedLiteStudentIsOneReusableJobOfTwoProtocols() {
@@ -128,29 +129,48 @@ class ProtocolsTest {
     Job inCrossTeaching = Protocols.define("cross-teaching", BUDGET, 42, "2").jobs().get(0);
     assertThat(inMskd.key()).isEqualTo("supervised");
     assertThat(inMskd.role()).isEqualTo(Protocol.Role.TEACHER);
-    assertThat(inMskd.modelName() + "@" + inMskd.modelVersion())
-        .isEqualTo("ct4organ-lite-supervised@s42-n40");
+    assertThat(inMskd.modelVersion()).matches("s42-[0-9a-f]{10}");
+    assertThat(inMskd.jobId()).isEqualTo("ct4organ-lite-supervised-" + inMskd.modelVersion());
     // Same spec in both protocols, whatever the run's version.
     assertThat(inCrossTeaching.spec()).isEqualTo(inMskd.spec());
+    // Another budget, another version: an old model is never reused for a changed spec.
+    Job longer = Protocols.define("mskd-btcv", Budget.steps(41), 42, "1").jobs().get(1);
+    assertThat(longer.modelVersion()).isNotEqualTo(inMskd.modelVersion());
+    Job timed =
+        Protocols.define("mskd-btcv", Budget.parse("8m/job", new Budget.Planning(0), 4), 42, "1")
+            .jobs()
+            .get(1);
+    assertThat(timed.modelVersion()).isNotEqualTo(inMskd.modelVersion());
   }
 
   @Test
   void budgetsAndUnknownNames() {
-    Budget.Planning planning = new Budget.Planning(120, 2.0);
-    assertThat(Budget.parse("600steps", planning).stepsPerJob()).isEqualTo(600);
-    assertThat(Budget.parse("250", planning).stepsPerJob()).isEqualTo(250);
-    // 20 min = 1200 s, of which 120 s fixed: 1080 s at 2 s per step of all jobs together.
-    Budget timed = Budget.parse("20m", planning);
+    Budget.Planning planning = new Budget.Planning(120);
+    assertThat(Budget.parse("600steps", planning, 4).stepsPerJob()).isEqualTo(600);
+    assertThat(Budget.parse("250", planning, 4).stepsPerJob()).isEqualTo(250);
+    assertThat(Budget.parse("250", planning, 4).timed()).isFalse();
+    // 20 min = 1200 s, of which 120 s fixed: 1080 s shared by 4 jobs, 4.5 min each.
+    Budget timed = Budget.parse("20m", planning, 4);
     assertThat(timed.minutes()).isEqualTo(20);
-    assertThat(timed.stepsPerJob()).isEqualTo(540);
-    assertThatThrownBy(() -> Budget.parse("2m", planning))
+    assertThat(timed.minutesPerJob()).isEqualTo(4.5);
+    assertThat(timed.stepsPerJob()).isEqualTo(Budget.TIMED_STEP_CAP);
+    Budget perJob = Budget.parse("8.5m/job", planning, 4);
+    assertThat(perJob.minutesPerJob()).isEqualTo(8.5);
+    assertThat(perJob.describe()).isEqualTo("8.5 min per job (steps planned by the trainer)");
+    assertThatThrownBy(() -> Budget.parse("5m", planning, 4))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("leaves no time to train");
-    assertThatThrownBy(() -> Budget.parse("fast", planning)).isInstanceOf(UsageException.class);
+        .hasMessageContaining("less than a minute per training job");
+    assertThatThrownBy(() -> Budget.parse("fast", planning, 4)).isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> Budget.parse("0m/job", planning, 4))
+        .isInstanceOf(UsageException.class);
+    // A time budget reaches the trainer as budget.minutes, which its parser accepts.
+    Job job = Protocols.define("mskd-btcv", perJob, 7, "123").jobs().get(0);
+    JobSpec spec = JobSpecParser.fromTree(job.spec(), null);
+    assertThat(spec.budget().minutes()).isEqualTo(8.5);
     // Every protocol has a default and planning figures.
     for (String name : Protocols.NAMES) {
-      assertThat(ProtocolCommand.BUDGETS.get(name).defaultBudget()).endsWith("steps");
-      assertThat(ProtocolCommand.BUDGETS.get(name).planning()).isNotNull();
+      String b = ProtocolCommand.BUDGETS.get(name).defaultBudget();
+      assertThat(Budget.parse(b, ProtocolCommand.BUDGETS.get(name).planning(), 8).timed()).isTrue();
     }
     assertThatThrownBy(() -> Protocols.define("nope", BUDGET, 1, "1"))
         .isInstanceOf(UsageException.class)
@@ -160,9 +180,7 @@ class ProtocolsTest {
         .hasMessageContaining("--protocol");
     // Each protocol has its own default; an explicit --budget wins.
     assertThat(ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv"}).budget())
-        .isEqualTo("400steps");
-    assertThat(ProtocolCommand.parse(new String[] {"--protocol", "mskd-btcv"}).budget())
-        .isEqualTo("800steps");
+        .isEqualTo("8m/job");
     assertThat(
             ProtocolCommand.parse(new String[] {"--protocol", "ms-kd-btcv", "--budget", "20"})
                 .budget())

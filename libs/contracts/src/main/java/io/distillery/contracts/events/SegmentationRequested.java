@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param modelVersion pinned version, or null for the latest
  * @param output {@code labels} or {@code probabilities}
  * @param requestedAt when it was asked for
+ * @param postprocess {@code default} (the model card's post-processing) or {@code none} (raw
+ *     argmax); null or absent is {@code default}
  */
 public record SegmentationRequested(
     String requestId,
@@ -19,8 +21,20 @@ public record SegmentationRequested(
     String modelName,
     String modelVersion,
     String output,
-    Instant requestedAt)
+    Instant requestedAt,
+    String postprocess)
     implements DistilleryEvent {
+
+  /** A request with the model card's post-processing. */
+  public SegmentationRequested(
+      String requestId,
+      ObjectRef image,
+      String modelName,
+      String modelVersion,
+      String output,
+      Instant requestedAt) {
+    this(requestId, image, modelName, modelVersion, output, requestedAt, null);
+  }
 
   @Override
   public String aggregateId() {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param hyperParameters training hyper-parameters (loss, optimiser, learning rate, steps, KD
  *     weights…), free-form
  * @param preprocessing preprocessing to repeat at inference
+ * @param postprocessing post-processing of the network's output at inference; null in cards written
+ *     before the field existed, which keep their behaviour ({@link #effectivePostprocessing})
  * @param labelNames class names by output channel, background first; size = output channels
  * @param modalities norm-set names by index (e.g. {@code ["CT", "MR"]}); size = norm sets
  * @param trainingMetrics final training/validation metrics (e.g. {@code "val.dice.liver"})
@@ -26,6 +28,7 @@ public record ModelCard(
     NetworkSpec architecture,
     Map<String, Object> hyperParameters,
     PreprocessingSpec preprocessing,
+    PostprocessingSpec postprocessing,
     List<String> labelNames,
     List<String> modalities,
     Map<String, Double> trainingMetrics,
@@ -51,10 +54,41 @@ public record ModelCard(
       throw new IllegalArgumentException(
           "modalities must name the " + architecture.normSets() + " norm sets");
     }
+    if (postprocessing != null && !labelNames.containsAll(postprocessing.bilateralClasses())) {
+      throw new IllegalArgumentException(
+          "postprocessing.bilateralClasses "
+              + postprocessing.bilateralClasses()
+              + " must be label names of "
+              + labelNames);
+    }
     hyperParameters = hyperParameters == null ? Map.of() : Map.copyOf(hyperParameters);
     trainingMetrics = trainingMetrics == null ? Map.of() : Map.copyOf(trainingMetrics);
     labelNames = List.copyOf(labelNames);
     modalities = List.copyOf(modalities);
+  }
+
+  /** A card without {@code postprocessing}, read as a card written before the field existed. */
+  public ModelCard(
+      int schemaVersion,
+      String name,
+      NetworkSpec architecture,
+      Map<String, Object> hyperParameters,
+      PreprocessingSpec preprocessing,
+      List<String> labelNames,
+      List<String> modalities,
+      Map<String, Double> trainingMetrics,
+      String paramsSha256) {
+    this(
+        schemaVersion,
+        name,
+        architecture,
+        hyperParameters,
+        preprocessing,
+        null,
+        labelNames,
+        modalities,
+        trainingMetrics,
+        paramsSha256);
   }
 
   /** The same card with the given params checksum. */
@@ -65,10 +99,36 @@ public record ModelCard(
         architecture,
         hyperParameters,
         preprocessing,
+        postprocessing,
         labelNames,
         modalities,
         trainingMetrics,
         sha256);
+  }
+
+  /** The same card with the given post-processing (null: as a card without the field). */
+  public ModelCard withPostprocessing(PostprocessingSpec spec) {
+    return new ModelCard(
+        schemaVersion,
+        name,
+        architecture,
+        hyperParameters,
+        preprocessing,
+        spec,
+        labelNames,
+        modalities,
+        trainingMetrics,
+        paramsSha256);
+  }
+
+  /**
+   * The post-processing to apply: {@link #postprocessing} when the card has it, otherwise what
+   * cards without it always got ({@link PostprocessingSpec#ofLegacyCard}).
+   */
+  public PostprocessingSpec effectivePostprocessing() {
+    return postprocessing != null
+        ? postprocessing
+        : PostprocessingSpec.ofLegacyCard(hyperParameters);
   }
 
   /** Norm-set index of a modality name. */

@@ -45,6 +45,7 @@ public final class LiteUNet3d extends UNetCore3d {
     private int normSets = 1;
     private boolean deepSupervision;
     private ActivationKind activation = ActivationKind.LEAKY_RELU;
+    private boolean denseStem = true;
 
     private Builder() {}
 
@@ -103,6 +104,15 @@ public final class LiteUNet3d extends UNetCore3d {
       return this;
     }
 
+    /**
+     * A dense first convolution (default on; off rebuilds networks of cards written before the
+     * dense stem existed).
+     */
+    public Builder optDenseStem(boolean denseStem) {
+      this.denseStem = denseStem;
+      return this;
+    }
+
     /** The spec this builder describes. */
     public NetworkSpec spec() {
       if (outChannels < 1) {
@@ -119,7 +129,8 @@ public final class LiteUNet3d extends UNetCore3d {
           squeezeExcitation,
           normSets,
           deepSupervision,
-          activation);
+          activation,
+          denseStem);
     }
 
     /** Builds the network (call {@code initialize} before use). */

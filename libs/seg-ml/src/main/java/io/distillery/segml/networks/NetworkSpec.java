@@ -17,6 +17,9 @@ import io.distillery.segml.networks.blocks.ActivationKind;
  * @param normSets instance-norm parameter sets (modalities), at least 1
  * @param deepSupervision auxiliary 1³ heads on the decoder stages other than the last
  * @param activation non-linearity
+ * @param denseStem for depthwise-separable networks: the first convolution (input → base width) is
+ *     a dense 3³ one, so that the image is seen through {@code baseWidth} filters rather than one
+ *     3³ depthwise filter on the single input channel; false in cards written before it existed
  */
 public record NetworkSpec(
     String type,
@@ -29,7 +32,36 @@ public record NetworkSpec(
     boolean squeezeExcitation,
     int normSets,
     boolean deepSupervision,
-    ActivationKind activation) {
+    ActivationKind activation,
+    boolean denseStem) {
+
+  /** A spec without a dense stem (as every network had before {@code denseStem} existed). */
+  public NetworkSpec(
+      String type,
+      int inChannels,
+      int outChannels,
+      int baseWidth,
+      int depth,
+      UpsamplingMode upsampling,
+      boolean residual,
+      boolean squeezeExcitation,
+      int normSets,
+      boolean deepSupervision,
+      ActivationKind activation) {
+    this(
+        type,
+        inChannels,
+        outChannels,
+        baseWidth,
+        depth,
+        upsampling,
+        residual,
+        squeezeExcitation,
+        normSets,
+        deepSupervision,
+        activation,
+        false);
+  }
 
   /** Validates the combination. */
   public NetworkSpec {

@@ -33,7 +33,8 @@ import java.util.Set;
  * a stage 2w → w. A 1³ head maps the last stage to the classes.
  *
  * <p>A stage is two conv-norm-act units, or one {@link ResidualBlock3d} (optionally with SE); its
- * convolutions are dense, or depthwise-separable for the student.
+ * convolutions are dense, or depthwise-separable for the student. With {@link
+ * NetworkSpec#denseStem()} a separable plain network's first convolution is dense.
  *
  * <p>Native memory: the forward runs in an {@link NDScope} and closes each consumed skip and
  * intermediate tensor as soon as it is used (the autograd graph keeps what backward needs), so
@@ -58,7 +59,14 @@ abstract class UNetCore3d extends AbstractBlock implements SegmentationNetwork {
     }
     for (int i = 0; i < depth; i++) {
       int in = i == 0 ? spec.inChannels() : widths[i - 1];
-      encoders.add(addChildBlock("encoder" + i, stage(in, widths[i], i == 0 ? 1 : 2, separable)));
+      SegBlock stage =
+          i == 0 && separable && spec.denseStem() && !spec.residual()
+              ? new TwoUnitStage(
+                  new ConvNormAct3d(in, widths[0], 1, false, spec.normSets(), spec.activation()),
+                  new ConvNormAct3d(
+                      widths[0], widths[0], 1, true, spec.normSets(), spec.activation()))
+              : stage(in, widths[i], i == 0 ? 1 : 2, separable);
+      encoders.add(addChildBlock("encoder" + i, stage));
     }
     for (int j = 0; j < depth - 1; j++) {
       int level = depth - 2 - j;

@@ -22,6 +22,7 @@ public final class PatchSampler {
   private final int[] patchSize;
   private final double foregroundFraction;
   private final Augmentation augmentation;
+  private final LateralMirror mirror;
   private final SplittableRandom random;
 
   /**
@@ -37,6 +38,21 @@ public final class PatchSampler {
       double foregroundFraction,
       Augmentation augmentation,
       long seed) {
+    this(cases, patchSize, foregroundFraction, augmentation, seed, LateralMirror.none());
+  }
+
+  /**
+   * As above, with {@code mirror} saying what a flip of x (W) does to lateralised classes: their
+   * labels are swapped, or x is never flipped.
+   */
+  public PatchSampler(
+      List<TrainingCase> cases,
+      int[] patchSize,
+      double foregroundFraction,
+      Augmentation augmentation,
+      long seed,
+      LateralMirror mirror) {
+    this.mirror = mirror;
     if (cases.isEmpty()) {
       throw new IllegalArgumentException("at least one training case is required");
     }
@@ -116,7 +132,8 @@ public final class PatchSampler {
       }
     }
     for (int axis = 0; axis < 3; axis++) {
-      if (random.nextDouble() < augmentation.flipProbability()) {
+      // The draw happens for every axis, so forbidding x does not shift the random stream.
+      if (random.nextDouble() < augmentation.flipProbability() && (axis != 2 || mirror.allowsX())) {
         for (double[] row : m) {
           row[axis] = -row[axis];
         }
@@ -146,6 +163,8 @@ public final class PatchSampler {
       }
     }
     short[] srcLabels = c.labels();
+    // x (W) mirrored: a right-side class becomes its left-side partner (rotations are small).
+    boolean mirroredX = m[2][2] < 0 && mirror.lateralised();
     int half0 = patchSize[0] / 2;
     int half1 = patchSize[1] / 2;
     int half2 = patchSize[2] / 2;
@@ -162,7 +181,8 @@ public final class PatchSampler {
           int ny = (int) Math.round(sy);
           int nx = (int) Math.round(sx);
           if (inside(nz, ny, nx, shape)) {
-            labels[o] = srcLabels[(nz * shape[1] + ny) * shape[2] + nx];
+            short l = srcLabels[(nz * shape[1] + ny) * shape[2] + nx];
+            labels[o] = mirroredX ? mirror.apply(l) : l;
           }
           for (int ch = 0; ch < channels; ch++) {
             image[ch * voxels + o] =

@@ -108,6 +108,53 @@ class CheckpointTest {
   }
 
   @Test
+  void postprocessingIsWrittenAndReadBackAndOldCardsKeepTheirBehaviour() {
+    SegmentationNetwork net = LiteUNet3d.builder().setOutChannels(3).build();
+    ModelCard old = card(net, List.of("CT"));
+    ModelCard organs =
+        old.withPostprocessing(
+            PostprocessingSpec.forOrgans(List.of("background", "liver", "spleen")));
+    String json = Checkpoint.toJson(organs);
+    assertThat(json).contains("\"postprocessing\"", "\"resampleProbabilities\" : true");
+    assertThat(Checkpoint.parseCard(json)).isEqualTo(organs);
+    assertThat(organs.effectivePostprocessing())
+        .isEqualTo(new PostprocessingSpec(true, true, List.of()));
+
+    // A card written before the field existed: nothing, or the old hyper-parameter's component.
+    String oldJson = Checkpoint.toJson(old).replace("\"postprocessing\" : null,", "");
+    assertThat(oldJson).doesNotContain("postprocessing");
+    ModelCard read = Checkpoint.parseCard(oldJson);
+    assertThat(read.postprocessing()).isNull();
+    assertThat(read.effectivePostprocessing()).isEqualTo(PostprocessingSpec.NONE);
+    ModelCard legacyLcc =
+        Checkpoint.parseCard(oldJson.replace("\"steps\" : 10", "\"largestComponent\" : true"));
+    assertThat(legacyLcc.effectivePostprocessing())
+        .isEqualTo(new PostprocessingSpec(false, true, List.of()));
+
+    assertThatThrownBy(
+            () -> old.withPostprocessing(new PostprocessingSpec(true, true, List.of("kidneys"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bilateralClasses");
+  }
+
+  @Test
+  void bilateralClassesArePairedOrgansWithoutASide() {
+    assertThat(
+            PostprocessingSpec.forOrgans(
+                    List.of(
+                        "background",
+                        "Kidneys",
+                        "right_kidney",
+                        "kidney_left",
+                        "lung",
+                        "Adrenal Gland",
+                        "liver",
+                        "pancreas"))
+                .bilateralClasses())
+        .containsExactly("Kidneys", "lung", "Adrenal Gland");
+  }
+
+  @Test
   void cardMustNameEveryOutputChannelAndNormSet() {
     SegmentationNetwork net = LiteUNet3d.builder().setOutChannels(3).build();
     assertThatThrownBy(() -> card(net, List.of("CT", "MR")))

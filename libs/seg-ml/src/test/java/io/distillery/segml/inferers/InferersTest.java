@@ -161,6 +161,32 @@ class InferersTest {
   }
 
   @Test
+  void keepLargestKeepsTheTwoLargestComponentsWhereAskedAndLeavesUnfilteredClasses() {
+    // One row of 20 voxels (D = H = 1):
+    //   class 1 (two asked): components of 4, 3 and 1 voxels → the 4 and the 3 stay;
+    //   class 2 (one asked): 2 and 2 voxels, a tie → the first one stays;
+    //   class 3 (0 asked: unfiltered): 1 and 1 voxels → both stay.
+    short[] labels = row("11110220101110220303");
+    LargestConnectedComponent.keepLargest(labels, 1, 1, 20, new int[] {1, 2, 1, 0});
+    assertThat(labels).containsExactly(row("11110220001110000303"));
+  }
+
+  @Test
+  void keepLargestWithoutCountsKeepsOneComponentPerClass() {
+    short[] labels = row("110111020022");
+    LargestConnectedComponent.keepLargest(labels, 1, 1, 12, null);
+    assertThat(labels).containsExactly(row("000111000022"));
+  }
+
+  private static short[] row(String digits) {
+    short[] out = new short[digits.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (short) (digits.charAt(i) - '0');
+    }
+    return out;
+  }
+
+  @Test
   void coarseToFineFindsTheObjectAndKeepsItsLargestComponent() {
     int[] shape = {40, 48, 44};
     float[] image = new float[40 * 48 * 44];
