@@ -25,7 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** One worker and one queue slot: concurrent requests beyond two are refused with 503. */
+/**
+ * One worker and one queue slot: concurrent requests beyond two are refused with 503. Only the
+ * service's capacity is under test, not predictions, so both tests serve the untrained {@link
+ * TestModels#untrained()} network (same architecture and inference cost as the trained one), each
+ * under its own name: this class trains nothing.
+ */
 @QuarkusTest
 @TestProfile(QueueFullTest.OneWorkerOneSlot.class)
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
@@ -52,7 +57,13 @@ class QueueFullTest {
   @Test
   void requestsBeyondWorkerAndQueueGet503WithRetryAfter() throws Exception {
     String model = "queue-test";
-    TestModels.publish(store, config.s3().bucket(), model, "1", List.of("background", "organ"));
+    TestModels.publish(
+        TestModels.untrained(),
+        store,
+        config.s3().bucket(),
+        model,
+        "1",
+        List.of("background", "organ"));
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> given().get("/api/v1/models").asString().contains("\"" + model + "\""));

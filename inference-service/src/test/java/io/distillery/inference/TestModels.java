@@ -65,7 +65,7 @@ final class TestModels {
 
   /**
    * The same network, initialised (seeded) but not trained, saved and exported the same way: for
-   * tests about what the service does with a model's metadata, not its predictions.
+   * tests about what the service does with a model's metadata or under load, not its predictions.
    */
   static synchronized Path untrained() throws IOException {
     if (untrained == null) {
