@@ -35,12 +35,14 @@ import org.junit.jupiter.api.Test;
  * exactly zero while the liver is learned, or a right kidney called left after left–right
  * mirroring.
  *
- * <p>The floor is below the recipe's target of 0.85 per class: at 600 steps the recipe reached
- * liver 0.978, kidneys 0.814 / 0.809, spleen 0.936, pancreas 0.942 (docs/quality.md, run P3), so
- * the kidneys miss that target; raise the floor to 0.85 when the recipe reaches it.
+ * <p>The floor is the recipe's target of 0.85 per class. With four training phantoms the recipe
+ * reached liver 0.978, kidneys 0.814 / 0.809, spleen 0.936, pancreas 0.942 at 600 steps
+ * (docs/quality.md, run P3); with eight (P4, the default) every class passes 0.85, the left kidney
+ * by the smallest margin (0.859).
  *
- * <p>{@code RECIPE_<hyper-parameter>} and {@code RECIPE_steps} environment variables override the
- * defaults, for recipe experiments (docs/quality.md, runs P0–P3).
+ * <p>{@code RECIPE_<hyper-parameter>}, {@code RECIPE_steps} and {@code RECIPE_trainPhantoms}
+ * environment variables override the defaults, for recipe experiments (docs/quality.md, runs
+ * P0–P3).
  *
  * <p>The same training loop, sampler and objective as a job ({@link Trainer}, {@link BatchSource},
  * {@link Objectives#supervised}), without the service around them; a few minutes on 2 cores.
@@ -51,10 +53,14 @@ class PhantomLearningTest {
   private static final int[] PATCH = {48, 48, 48};
 
   /** Held-out Dice every class must exceed. */
-  static final double FLOOR = 0.75;
+  static final double FLOOR = 0.85;
 
   private static final int STEPS =
       Integer.parseInt(System.getenv().getOrDefault("RECIPE_steps", "600"));
+
+  /** Training phantoms (seeds 1..n): four left the kidneys at 0.81 (run P3), eight passed 0.85. */
+  private static final int TRAIN_PHANTOMS =
+      Integer.parseInt(System.getenv().getOrDefault("RECIPE_trainPhantoms", "8"));
 
   @Test
   void theDefaultRecipeFindsEveryOrganOnHeldOutPhantoms() {
@@ -70,7 +76,7 @@ class PhantomLearningTest {
     }
     PhantomSpec spec = PhantomSpec.defaults().withLabelMap(LabelMap.of(values, names));
     List<PreparedCase> train = new ArrayList<>();
-    for (long seed = 1; seed <= 4; seed++) {
+    for (long seed = 1; seed <= TRAIN_PHANTOMS; seed++) {
       train.add(prepared(AbdominalPhantom.generate(seed, spec)));
     }
     List<PreparedCase> heldOut =
