@@ -292,11 +292,15 @@ public final class JobSpecParser {
         d.put("temperature", 1.0);
         d.put("kdWeight", 1.0);
         d.put("partialLabelWeight", 1.0);
+        // The student's partial-label term gets the teachers' deep supervision
+        // (StoredSoftLabelObjective).
+        d.put("deepSupervision", 1.0);
       }
       case MS_KD -> {
         d.put("temperature", 1.0);
         d.put("featureWeight", 0.1);
         d.put("partialLabelWeight", 1.0);
+        d.put("deepSupervision", 1.0);
       }
       case MSKD -> {
         d.put("temperature", 4.0);

@@ -655,19 +655,33 @@ public class JobRunner {
               spec.classes());
       case MS_KD ->
           Objectives.msKd(
-              init(manager, network(spec.network(), classes, 1, null)),
+              init(
+                  manager,
+                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
               batch,
               trainGroups,
               spec::hyper,
               manager,
-              featureChannels);
-      case KD, CROSS_TEACHING_OFFLINE ->
+              featureChannels,
+              spec.classes());
+      case KD ->
+          Objectives.storedSoftLabels(
+              init(
+                  manager,
+                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
+              spec.method(),
+              batch,
+              trainGroups,
+              spec::hyper,
+              spec.classes());
+      case CROSS_TEACHING_OFFLINE ->
           Objectives.storedSoftLabels(
               init(manager, network(spec.network(), classes, 1, null)),
               spec.method(),
               batch,
               trainGroups,
-              spec::hyper);
+              spec::hyper,
+              spec.classes());
       case MSKD -> {
         TeacherRef t = spec.teachers().get(0);
         SegmentationNetwork teacher =

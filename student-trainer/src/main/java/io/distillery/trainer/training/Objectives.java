@@ -28,15 +28,19 @@ public final class Objectives {
     return new SupervisedObjective(network, batchSize, groups, batchDice, classNames);
   }
 
-  /** kd, ms-kd or cross-teaching-offline from stored soft labels. */
+  /**
+   * kd, ms-kd or cross-teaching-offline from stored soft labels; the partial-label term uses deep
+   * supervision when the network has auxiliary heads.
+   */
   public static Objective storedSoftLabels(
       SegmentationNetwork network,
       Method method,
       int batchSize,
       int groups,
-      ToDoubleFunction<String> hyper) {
+      ToDoubleFunction<String> hyper,
+      java.util.List<String> classNames) {
     return new StoredSoftLabelObjective(
-        network, method, batchSize, groups, hyper, null, new int[0]);
+        network, method, batchSize, groups, hyper, null, new int[0], classNames);
   }
 
   /**
@@ -49,9 +53,17 @@ public final class Objectives {
       int groups,
       ToDoubleFunction<String> hyper,
       NDManager manager,
-      int[] teacherFeatureChannels) {
+      int[] teacherFeatureChannels,
+      java.util.List<String> classNames) {
     return new StoredSoftLabelObjective(
-        network, Method.MS_KD, batchSize, groups, hyper, manager, teacherFeatureChannels);
+        network,
+        Method.MS_KD,
+        batchSize,
+        groups,
+        hyper,
+        manager,
+        teacherFeatureChannels,
+        classNames);
   }
 
   /** MSKD with an online (frozen) teacher. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import io.distillery.segml.distillation.LossTerms;
 import io.distillery.segml.networks.NetworkOutput;
 import io.distillery.segml.networks.SegmentationNetwork;
-import io.distillery.segml.ops.ScalarOps;
 import java.util.List;
 import java.util.Set;
 
@@ -14,11 +13,8 @@ import java.util.Set;
  * this trains a single-organ teacher. Datasets labelling only some job organs get the partial-label
  * loss.
  *
- * <p>Deep supervision (Lee et al., "Deeply-supervised nets", AISTATS 2015; as nnU-Net uses it):
- * when the network has auxiliary heads, each lower-resolution output is scored against the labels
- * taken at its stride, with weight 1/2 per halving of resolution, and the weighted sum is divided
- * by the sum of the weights, so the loss stays on the scale of a single Dice + CE. [our choice, as
- * nnU-Net] The coarse heads give the encoder's deep levels, where the context that tells a left
+ * <p>Deep supervision ({@link SupervisedTerms#withDeepSupervision}) when the network has auxiliary
+ * heads. The coarse heads give the encoder's deep levels, where the context that tells a left
  * kidney from the spleen lives, a direct gradient early in training.
  *
  * <p>Every step also logs {@link TrainingDiagnostics} of the full-resolution output.
@@ -53,25 +49,9 @@ final class SupervisedObjective implements Objective {
     Batch batch =
         Batch.take(manager, source, Forward.roundRobin(step, batchSize, Forward.all(groups)));
     NetworkOutput out = Forward.output(manager, network, batch.image(), 0, Set.of());
-    NDArray loss = supervised.compute(manager, out.logits(), batch, source);
+    NDArray loss = supervised.withDeepSupervision(manager, out, batch, source);
     if (loss == null) {
       throw new TrainingException("a teacher job needs labelled training volumes");
-    }
-    List<NDArray> deep = out.deepSupervision();
-    if (!deep.isEmpty()) {
-      // deepSupervision() is deepest first: output j has stride 2^(deep.size() − j).
-      float weightSum = 1f;
-      NDArray sum = loss;
-      for (int j = 0; j < deep.size(); j++) {
-        int stride = 1 << (deep.size() - j);
-        float weight = 1f / stride;
-        sum =
-            sum.add(
-                ScalarOps.mul(
-                    supervised.compute(manager, deep.get(j), batch, source, stride), weight));
-        weightSum += weight;
-      }
-      loss = ScalarOps.div(sum, weightSum);
     }
     return LossTerms.of("supervised", loss)
         .withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));

@@ -8,7 +8,9 @@ import io.distillery.segml.losses.DiceCeLoss;
 import io.distillery.segml.losses.DiceLoss;
 import io.distillery.segml.losses.OneHot;
 import io.distillery.segml.losses.PartialLabelLoss;
+import io.distillery.segml.networks.NetworkOutput;
 import io.distillery.segml.ops.ScalarOps;
+import java.util.List;
 
 /**
  * The supervised part shared by the methods (methods.md §0): Dice + CE on samples whose dataset
@@ -77,6 +79,33 @@ final class SupervisedTerms {
       counted++;
     }
     return sum == null ? null : ScalarOps.div(sum, counted);
+  }
+
+  /**
+   * The supervised loss of a network output with deep supervision (Lee et al., AISTATS 2015; as
+   * nnU-Net uses it): the full-resolution loss plus each auxiliary head's loss against the labels
+   * taken at its stride, weight 1/2 per halving of resolution, divided by the sum of the weights so
+   * that the loss stays on the scale of a single Dice + CE [our choice, as nnU-Net]. Without heads
+   * this is {@link #compute(NDManager, NDArray, Batch, BatchSource)}; null when no sample is
+   * labelled.
+   */
+  NDArray withDeepSupervision(
+      NDManager manager, NetworkOutput out, Batch batch, BatchSource source) {
+    NDArray loss = compute(manager, out.logits(), batch, source);
+    List<NDArray> deep = out.deepSupervision();
+    if (loss == null || deep.isEmpty()) {
+      return loss;
+    }
+    // deepSupervision() is deepest first: output j has stride 2^(deep.size() − j).
+    float weightSum = 1f;
+    NDArray sum = loss;
+    for (int j = 0; j < deep.size(); j++) {
+      int stride = 1 << (deep.size() - j);
+      float weight = 1f / stride;
+      sum = sum.add(ScalarOps.mul(compute(manager, deep.get(j), batch, source, stride), weight));
+      weightSum += weight;
+    }
+    return ScalarOps.div(sum, weightSum);
   }
 
   /** Every {@code stride}-th voxel of N×D×H×W labels (nearest down-sampling). */

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class MsKdFeaturesTest {
   private static final int[] SHAPE = {12, 12, 12};
   private static final int[] PATCH = {8, 8, 8};
+  private static final List<String> CLASSES = List.of("background", "liver", "spleen");
 
   /**
    * A case whose image value v is its voxel's linear index + 1 over the voxel count (unique, > 0),
@@ -188,7 +189,7 @@ class MsKdFeaturesTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
       Objective objective =
-          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1}, CLASSES);
       assertThat(objective.auxiliaryBlocks()).hasSize(2);
       Trainer trainer = new Trainer(objective, manager, 1e-2f, 0.9, 0f, 0);
       List<float[]> before = weights(objective.auxiliaryBlocks());
@@ -209,7 +210,7 @@ class MsKdFeaturesTest {
 
       Engine.getInstance().setRandomSeed(99);
       Objective resumed =
-          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1}, CLASSES);
       Trainer again = new Trainer(resumed, manager, 1e-2f, 0.9, 0f, 0);
       assertThat(weights(resumed.auxiliaryBlocks()).get(0)).isNotEqualTo(trained.get(0));
       again.restore(snapshot);
@@ -229,7 +230,7 @@ class MsKdFeaturesTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
       Objective straight =
-          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1}, CLASSES);
       Trainer t1 = new Trainer(straight, manager, 1e-2f, 0.9, 0f, 0);
       try (BatchSource source = new BatchSource(groups, PATCH, 0, 0.5, 3, null)) {
         t1.run(source, 0, 4, 4, 1, 2, listener(new ArrayList<>(), new TrainingSnapshot[1]));
@@ -239,7 +240,7 @@ class MsKdFeaturesTest {
       // The same job, stopped right after its checkpoint at step 2 (as a kill -9 would leave it).
       Engine.getInstance().setRandomSeed(5);
       Objective first =
-          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1}, CLASSES);
       Trainer t2 = new Trainer(first, manager, 1e-2f, 0.9, 0f, 0);
       TrainingSnapshot[] checkpoint = new TrainingSnapshot[1];
       TrainingListener stopping =
@@ -267,7 +268,7 @@ class MsKdFeaturesTest {
 
       Engine.getInstance().setRandomSeed(99);
       Objective resumed =
-          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1});
+          Objectives.msKd(student(manager), 1, 1, hyper::get, manager, new int[] {2, 1}, CLASSES);
       Trainer t3 = new Trainer(resumed, manager, 1e-2f, 0.9, 0f, 0);
       t3.restore(checkpoint[0]);
       try (BatchSource source =
