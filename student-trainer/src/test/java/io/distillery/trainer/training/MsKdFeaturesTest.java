@@ -184,7 +184,15 @@ class MsKdFeaturesTest {
   @Test
   void adaptorsAreTrainedWithTheStudentAndRestoredFromItsCheckpoint() {
     Map<String, Double> hyper =
-        Map.of("temperature", 1.0, "featureWeight", 0.1, "partialLabelWeight", 1.0);
+        Map.of(
+            "temperature",
+            1.0,
+            "featureWeight",
+            0.1,
+            "partialLabelWeight",
+            1.0,
+            "teacherDiceWeight",
+            0.0);
     List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(knownCase()), new int[0], 0));
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
@@ -225,7 +233,15 @@ class MsKdFeaturesTest {
   @Test
   void aJobStoppedAtItsCheckpointAndResumedEndsWithTheSameStudentAndAdaptors() {
     Map<String, Double> hyper =
-        Map.of("temperature", 1.0, "featureWeight", 0.1, "partialLabelWeight", 1.0);
+        Map.of(
+            "temperature",
+            1.0,
+            "featureWeight",
+            0.1,
+            "partialLabelWeight",
+            1.0,
+            "teacherDiceWeight",
+            0.0);
     List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(knownCase()), new int[0], 0));
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
