@@ -263,6 +263,12 @@ final class StoredSoftLabelObjective implements Objective {
       NDManager manager, NetworkOutput out, Batch batch, BatchSource source, LossTerms terms) {
     NDArray sup = supervised.withDeepSupervision(manager, out, batch, source);
     LossTerms all = sup == null ? terms : terms.plus("partial", partialWeight, sup);
-    return all.withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));
+    all = all.withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));
+    if (method == Method.MS_KD && batch.softLabels() != null) {
+      all =
+          all.withDiagnostics(
+              TrainingDiagnostics.teachers(batch.softLabels(), batch, source, classNames));
+    }
+    return all;
   }
 }

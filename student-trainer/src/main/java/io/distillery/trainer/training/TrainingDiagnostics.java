@@ -101,6 +101,64 @@ final class TrainingDiagnostics {
     return out;
   }
 
+  /**
+   * What the stored teacher outputs say on the same patches: per teacher channel k (student class
+   * k+1), the Dice of {@code p_k > 0.5} against the labels on the samples whose dataset labels the
+   * class ({@code train.teacher.dice.<class>}), and the share of all the batch's voxels where
+   * {@code p_k > 0.5} ({@code train.teacher.voxels.<class>}). A teacher map that is misplaced
+   * relative to the image (a cropping or grid error) shows as a low Dice on the teacher's own
+   * training cases.
+   *
+   * @param teacherForeground N×K×D×H×W foreground probabilities of the K teachers
+   */
+  static Map<String, Double> teachers(
+      NDArray teacherForeground, Batch batch, BatchSource source, List<String> classNames) {
+    int k = (int) teacherForeground.getShape().get(1);
+    int n = batch.count();
+    int voxels = (int) (teacherForeground.getShape().size() / ((long) n * k));
+    float[] p = teacherForeground.toFloatArray();
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int t = 0; t < k; t++) {
+      int cls = t + 1;
+      long tp = 0;
+      long fp = 0;
+      long fn = 0;
+      long on = 0;
+      long counted = 0;
+      for (int b = 0; b < n; b++) {
+        boolean labelled = false;
+        for (int c : source.groups().get(batch.groups()[b]).labelledClasses()) {
+          labelled |= c == cls;
+        }
+        short[] labels = batch.labels().get(b);
+        int base = (b * k + t) * voxels;
+        for (int i = 0; i < voxels; i += SAMPLE_STRIDE) {
+          counted++;
+          boolean predicted = p[base + i] > 0.5f;
+          if (predicted) {
+            on++;
+          }
+          if (labelled) {
+            boolean truth = labels[i] == cls;
+            if (predicted && truth) {
+              tp++;
+            } else if (predicted) {
+              fp++;
+            } else if (truth) {
+              fn++;
+            }
+          }
+        }
+      }
+      String name = cls < classNames.size() ? classNames.get(cls) : "class" + cls;
+      if (2 * tp + fp + fn > 0) {
+        out.put("train.teacher.dice." + name, 2.0 * tp / (2 * tp + fp + fn));
+      }
+      out.put("train.teacher.voxels." + name, counted == 0 ? 0.0 : on / (double) counted);
+    }
+    return out;
+  }
+
   /** The softmax over the classes of voxel {@code i} (logits {@code max} at most), into q. */
   private static float[] softmax(
       float[] z, int base, int voxels, int i, int classes, float max, float[] q) {
