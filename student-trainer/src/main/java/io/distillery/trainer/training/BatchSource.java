@@ -92,7 +92,7 @@ public final class BatchSource implements AutoCloseable {
               .withFlipProbability(flipProbability);
       List<TrainingCase> cases = new ArrayList<>();
       for (PreparedCase c : group.cases()) {
-        cases.add(toTrainingCase(c, classes.size()));
+        cases.add(toTrainingCase(c));
       }
       boolean channelsCarryClasses = softChannels[g] > 0 || featureChannels[g].length > 0;
       PatchSampler sampler =
@@ -116,7 +116,7 @@ public final class BatchSource implements AutoCloseable {
    * The case's own arrays as the sampler's channel blocks (image, soft labels, fp16 feature maps),
    * so the training set exists once: nothing is packed into a second array.
    */
-  private static TrainingCase toTrainingCase(PreparedCase c, int classes) {
+  private static TrainingCase toTrainingCase(PreparedCase c) {
     List<ChannelBlock> blocks = new ArrayList<>(3);
     blocks.add(ChannelBlock.floats(c.image(), 1));
     if (c.softLabels() != null) {
@@ -125,60 +125,7 @@ public final class BatchSource implements AutoCloseable {
     if (c.teacherFeatures() != null) {
       blocks.add(ChannelBlock.halves(c.teacherFeatures(), c.featureChannelCount()));
     }
-    return new TrainingCase(blocks, c.labels(), c.shape(), samplingLabels(c, classes));
-  }
-
-  /**
-   * Where foreground patches are centred: the case's labels for the classes its dataset labels,
-   * and, for the job classes it does not label, the voxels where the stored teacher outputs give
-   * the class a probability above 1/2 (the highest such class wins). [our choice] A multi-organ
-   * student learning from single-organ datasets otherwise sees each small organ at the centre of a
-   * patch only in its own dataset's share of the batches: the BTCV demo's MS-KD student was fed
-   * spleen, kidney and pancreas on 0.2–0.3 % of its patch voxels and learnt none of them in 440
-   * steps (docs/quality.md, S1–S3), while the teachers' maps mark them on 1–2 % of the voxels of
-   * every dataset. The teachers' maps decide where patches are cut, never what is learnt there
-   * beyond what the distillation terms already use.
-   *
-   * <p>Soft-label layouts: {@code classes} channels (KD, cross-teaching: channel c is class c) or
-   * {@code classes − 1} (MS-KD: channel k is class k + 1); any other layout, or no soft labels,
-   * samples by the labels alone.
-   */
-  static short[] samplingLabels(PreparedCase c, int classes) {
-    int s = c.softLabels() == null ? 0 : c.softChannels();
-    int firstClassChannel;
-    if (classes > 1 && s == classes) {
-      firstClassChannel = 1;
-    } else if (classes > 1 && s == classes - 1) {
-      firstClassChannel = 0;
-    } else {
-      return c.labels();
-    }
-    boolean[] labelled = new boolean[classes];
-    for (int k : c.labelledClasses()) {
-      if (k > 0 && k < classes) {
-        labelled[k] = true;
-      }
-    }
-    int voxels = c.voxels();
-    float[] soft = c.softLabels();
-    short[] out = c.labels().clone();
-    for (int i = 0; i < voxels; i++) {
-      if (out[i] != 0) {
-        continue;
-      }
-      float best = 0.5f;
-      for (int k = 1; k < classes; k++) {
-        if (labelled[k]) {
-          continue;
-        }
-        float p = soft[(firstClassChannel + k - 1) * voxels + i];
-        if (p > best) {
-          best = p;
-          out[i] = (short) k;
-        }
-      }
-    }
-    return out;
+    return new TrainingCase(blocks, c.labels(), c.shape());
   }
 
   /** Soft-label channels S of group {@code g}'s patches (0: none). */
