@@ -134,6 +134,39 @@ class SegmentationPipelineTest {
   }
 
   @Test
+  void anOverlapGivenToThePipelineReplacesTheCardsAndOnlyChangesTheWindowCount() {
+    ModelCard card =
+        card(
+            3,
+            new PreprocessingSpec(
+                "RAS",
+                new double[] {1, 1, 1},
+                identity(0, 10),
+                new int[] {1, 1, 4},
+                "sliding-window",
+                0),
+            List.of("background", "liver", "kidneys"),
+            null,
+            Map.of());
+    Volume image = row(ROW);
+    CountingPredictor cardOverlap = new CountingPredictor(new ClassPredictor(3));
+    CountingPredictor halfOverlap = new CountingPredictor(new ClassPredictor(3));
+    try (SegmentationModel a = model(card, cardOverlap);
+        SegmentationModel b = model(card, halfOverlap)) {
+      String withCard = digits(PIPELINE.run(image, a, null, false).labels());
+      String withHalf =
+          digits(new SegmentationPipeline(1, 0.5).run(image, b, null, false).labels());
+      // 20 voxels in windows of 4: 5 windows without overlap, 9 with a step of 2.
+      assertThat(cardOverlap.windows).isEqualTo(5);
+      assertThat(halfOverlap.windows).isEqualTo(9);
+      assertThat(withHalf).isEqualTo(withCard).isEqualTo(ROW);
+    }
+    assertThatThrownBy(() -> new SegmentationPipeline(1, 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlap");
+  }
+
+  @Test
   void unknownPostprocessModesAreRefusedWithTheAcceptedValues() {
     assertThat(PostprocessMode.parse(null)).isEqualTo(PostprocessMode.DEFAULT);
     assertThat(PostprocessMode.parse("none")).isEqualTo(PostprocessMode.NONE);
@@ -287,6 +320,32 @@ class SegmentationPipelineTest {
         }
       }
       return out;
+    }
+  }
+
+  /** Counts the windows another predictor is asked for. */
+  private static final class CountingPredictor implements WindowPredictor {
+    private final WindowPredictor inner;
+    private int windows;
+
+    CountingPredictor(WindowPredictor inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public int inChannels() {
+      return inner.inChannels();
+    }
+
+    @Override
+    public int outChannels() {
+      return inner.outChannels();
+    }
+
+    @Override
+    public float[] predict(float[] input, int batch, int[] roi) {
+      windows += batch;
+      return inner.predict(input, batch, roi);
     }
   }
 }

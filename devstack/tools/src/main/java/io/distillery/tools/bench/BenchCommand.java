@@ -53,6 +53,7 @@ public final class BenchCommand implements Command {
           "reps",
           "threads",
           "windows-per-batch",
+          "overlap",
           "nifti-reps",
           "events",
           "only",
@@ -159,9 +160,7 @@ public final class BenchCommand implements Command {
                     "default teacher " + organ + " (UNet3d, random weights)"));
           }
         }
-        sections.addAll(
-            new ModelBench(engine.threads(), engine.windowsPerBatch(), reps, out)
-                .run(student, teachers, inputs));
+        sections.addAll(new ModelBench(engine, reps, out).run(student, teachers, inputs));
         print(out, sections.get(sections.size() - 2));
         print(out, sections.get(sections.size() - 1));
       }
@@ -228,6 +227,7 @@ public final class BenchCommand implements Command {
         "  --cases N            cases to time (default 2)     --reps N  timed runs per case (1)",
         "  --threads N          engine threads (default " + ModelOpener.DEFAULT_THREADS + ")",
         "  --windows-per-batch N  (default " + SegmentationPipeline.DEFAULT_WINDOWS_PER_BATCH + ")",
+        "  --overlap F          sliding-window overlap in [0, 1) (default the model card's)",
         "  --nifti-reps N       NIfTI read repetitions (3)   --events N  Kafka events (300)",
         "  --seed N             phantom and weight seed (42)",
         "  --out DIR            also write bench.json and bench.md");

@@ -6,6 +6,7 @@ import io.distillery.segml.engine.InferenceEngine;
 import io.distillery.segpipeline.ModelOpener;
 import io.distillery.segpipeline.SegmentationModel;
 import io.distillery.segpipeline.SegmentationPipeline;
+import io.distillery.tools.eval.EngineOptions;
 import io.distillery.tools.eval.ModelSource;
 import io.distillery.volumeio.Volume;
 import java.io.PrintStream;
@@ -27,19 +28,21 @@ final class ModelBench {
 
   private final int threads;
   private final int windowsPerBatch;
+  private final EngineOptions engine;
   private final int reps;
   private final PrintStream progress;
 
-  ModelBench(int threads, int windowsPerBatch, int reps, PrintStream progress) {
-    this.threads = threads;
-    this.windowsPerBatch = windowsPerBatch;
+  ModelBench(EngineOptions engine, int reps, PrintStream progress) {
+    this.engine = engine;
+    this.threads = engine.threads();
+    this.windowsPerBatch = engine.windowsPerBatch();
     this.reps = reps;
     this.progress = progress;
   }
 
   List<BenchSection> run(
       ModelSource.Resolved student, List<ModelSource.Resolved> teachers, List<Case> cases) {
-    SegmentationPipeline pipeline = new SegmentationPipeline(windowsPerBatch);
+    SegmentationPipeline pipeline = engine.pipeline();
     List<SegmentationModel> open = new ArrayList<>();
     try {
       SegmentationModel ort = open(student, InferenceEngine.ONNX_RUNTIME, open);

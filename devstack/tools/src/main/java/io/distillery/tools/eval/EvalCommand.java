@@ -39,6 +39,7 @@ public final class EvalCommand implements Command {
           "engine",
           "threads",
           "windows-per-batch",
+          "overlap",
           "modality",
           "nsd-tolerance",
           "limit");
@@ -105,7 +106,7 @@ public final class EvalCommand implements Command {
             Math.min(limit, data.cases().size()),
             mapping == null ? "" : ", label map " + mapping.datasetLabelToClass());
         EvalReport report =
-            new ModelEvaluation(new SegmentationPipeline(engine.windowsPerBatch()), tolerance)
+            new ModelEvaluation(engine.pipeline(), tolerance)
                 .run(model, ref, data, mapping, outDir, o.get("modality").orElse(null), limit, out);
         out.println();
         out.print(report.markdown());
@@ -147,6 +148,7 @@ public final class EvalCommand implements Command {
         "  --windows-per-batch N  sliding windows per engine call (default "
             + SegmentationPipeline.DEFAULT_WINDOWS_PER_BATCH
             + ")",
+        "  --overlap F          sliding-window overlap in [0, 1) (default the model card's)",
         "  --modality M         norm set of the model (default: the case's modality, else first)",
         "  --nsd-tolerance MM   NSD tolerance (default " + DEFAULT_NSD_TOLERANCE_MM + ")",
         "  --limit N            only the first N cases");
