@@ -50,10 +50,10 @@ import java.util.function.ToDoubleFunction;
  *
  * Each adds the supervised / partial-label loss on samples that carry labels ("partial"), with deep
  * supervision when the student has auxiliary heads ({@link SupervisedTerms#withDeepSupervision};
- * the distillation terms use the full-resolution output only). [our choice, the teachers' recipe]
- * Without the heads a width-8 MS-KD student on the BTCV demo learnt the liver and none of the three
- * smaller organs in 327 steps (docs/quality.md, D2). Every step logs {@link TrainingDiagnostics} of
- * the full-resolution output on its labelled samples.
+ * the distillation terms use the full-resolution output only). [our choice, the teachers' recipe;
+ * it did not by itself bring the BTCV demo student's spleen, kidney and pancreas: docs/quality.md,
+ * S1] Every step logs {@link TrainingDiagnostics} of the full-resolution output on its labelled
+ * samples.
  *
  * <p>Resolution [our choice]: the stored teacher maps are brought to the training grid with the
  * soft labels (stride 1 relative to the patch); when the student's tap is coarser (stride s > 1),

@@ -88,7 +88,7 @@ final class TrainingDiagnostics {
       return out;
     }
     for (int c = 1; c < classes; c++) {
-      String name = c < classNames.size() ? classNames.get(c) : "class" + c;
+      String name = name(classNames, c);
       long denominator = 2 * tp[c] + fp[c] + fn[c];
       if (denominator > 0) {
         out.put("train.dice." + name, 2.0 * tp[c] / denominator);
@@ -150,13 +150,17 @@ final class TrainingDiagnostics {
           }
         }
       }
-      String name = cls < classNames.size() ? classNames.get(cls) : "class" + cls;
+      String name = name(classNames, cls);
       if (2 * tp + fp + fn > 0) {
         out.put("train.teacher.dice." + name, 2.0 * tp / (2 * tp + fp + fn));
       }
       out.put("train.teacher.voxels." + name, counted == 0 ? 0.0 : on / (double) counted);
     }
     return out;
+  }
+
+  private static String name(List<String> classNames, int c) {
+    return c < classNames.size() ? classNames.get(c) : "class" + c;
   }
 
   /** The softmax over the classes of voxel {@code i} (logits {@code max} at most), into q. */

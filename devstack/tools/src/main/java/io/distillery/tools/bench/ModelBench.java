@@ -26,23 +26,19 @@ final class ModelBench {
   /** A case to segment. */
   record Case(String id, Volume image) {}
 
-  private final int threads;
-  private final int windowsPerBatch;
-  private final EngineOptions engine;
+  private final EngineOptions options;
   private final int reps;
   private final PrintStream progress;
 
   ModelBench(EngineOptions engine, int reps, PrintStream progress) {
-    this.engine = engine;
-    this.threads = engine.threads();
-    this.windowsPerBatch = engine.windowsPerBatch();
+    this.options = engine;
     this.reps = reps;
     this.progress = progress;
   }
 
   List<BenchSection> run(
       ModelSource.Resolved student, List<ModelSource.Resolved> teachers, List<Case> cases) {
-    SegmentationPipeline pipeline = engine.pipeline();
+    SegmentationPipeline pipeline = options.pipeline();
     List<SegmentationModel> open = new ArrayList<>();
     try {
       SegmentationModel ort = open(student, InferenceEngine.ONNX_RUNTIME, open);
@@ -121,7 +117,7 @@ final class ModelBench {
                   "Pipeline wall time per case (reorient, resample, normalise, sliding window, argmax,"
                       + " back to the case's grid), mean of %d run(s) after one warm-up; %d intra-op"
                       + " threads, %d window(s) per engine call.",
-                  reps, threads, windowsPerBatch));
+                  reps, options.threads(), options.windowsPerBatch()));
       engines.value("pyTorchOverOnnxRuntime", sumDjl / sumStudent).value("cases", perCase);
       return List.of(ensemble, engines);
     } finally {
@@ -132,7 +128,7 @@ final class ModelBench {
   private SegmentationModel open(
       ModelSource.Resolved r, InferenceEngine engine, List<SegmentationModel> open) {
     SegmentationModel m =
-        new ModelOpener(List.of(engine), threads, windowsPerBatch, null)
+        new ModelOpener(List.of(engine), options.threads(), options.windowsPerBatch(), null)
             .open(r.name(), r.version(), r.directory());
     open.add(m);
     return m;

@@ -32,13 +32,14 @@ public record EngineOptions(int threads, int windowsPerBatch, Double overlap) {
     Double overlap = null;
     java.util.Optional<String> given = o.get("overlap");
     if (given.isPresent()) {
+      String error = "--overlap must be a number in [0, 1), got " + given.get();
       try {
         overlap = Double.parseDouble(given.get());
       } catch (NumberFormatException e) {
-        overlap = Double.NaN;
+        throw new UsageException(error);
       }
       if (!(overlap >= 0 && overlap < 1)) {
-        throw new UsageException("--overlap must be a number in [0, 1), got " + given.get());
+        throw new UsageException(error);
       }
     }
     return new EngineOptions(
