@@ -84,7 +84,8 @@ public final class JobSpecParser {
    * Hyper-parameters that are switches: given as {@code true}/{@code false} (or 1/0), held as 1.0 /
    * 0.0 like every hyper-parameter, shown as booleans in the resolved spec and the model card.
    */
-  public static final Set<String> SWITCHES = Set.of("sharedNorms", "batchDice", "deepSupervision");
+  public static final Set<String> SWITCHES =
+      Set.of("sharedNorms", "batchDice", "deepSupervision", "pseudoLabels");
 
   private JobSpecParser() {}
 
@@ -295,6 +296,8 @@ public final class JobSpecParser {
         // The student's partial-label term gets the teachers' deep supervision
         // (StoredSoftLabelObjective).
         d.put("deepSupervision", 1.0);
+        // [our choice] partial labels completed by the teachers' hard decisions (PseudoLabels).
+        d.put("pseudoLabels", 0.0);
       }
       case MS_KD -> {
         d.put("temperature", 1.0);
@@ -305,6 +308,8 @@ public final class JobSpecParser {
         // foreground (StoredSoftLabelObjective#withTeacherDice); 0 is the paper's loss. Run S2
         // (docs/quality.md) found no difference in 300 steps.
         d.put("teacherDiceWeight", 0.0);
+        // [our choice] partial labels completed by the teachers' hard decisions (PseudoLabels).
+        d.put("pseudoLabels", 0.0);
       }
       case MSKD -> {
         d.put("temperature", 4.0);

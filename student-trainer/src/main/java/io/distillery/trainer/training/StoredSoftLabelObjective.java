@@ -77,6 +77,7 @@ final class StoredSoftLabelObjective implements Objective {
   private final List<FeatureAdaptor> adaptors;
   private final List<String> classNames;
   private final float teacherDiceWeight;
+  private final boolean pseudoLabels;
   private final DiceLoss teacherDice =
       DiceLoss.builder().optIncludeBackground(true).optBatchDice(true).build();
 
@@ -115,6 +116,8 @@ final class StoredSoftLabelObjective implements Objective {
             : (float) hyper.applyAsDouble("partialLabelWeight");
     this.teacherDiceWeight =
         method == Method.MS_KD ? (float) hyper.applyAsDouble("teacherDiceWeight") : 0f;
+    this.pseudoLabels =
+        (method == Method.MS_KD || method == Method.KD) && hyper.applyAsDouble("pseudoLabels") != 0;
     this.msKd =
         method == Method.MS_KD
             ? new MsKdLoss(temperature, (float) hyper.applyAsDouble("featureWeight"))
@@ -263,8 +266,15 @@ final class StoredSoftLabelObjective implements Objective {
 
   private LossTerms withPartial(
       NDManager manager, NetworkOutput out, Batch batch, BatchSource source, LossTerms terms) {
-    NDArray sup = supervised.withDeepSupervision(manager, out, batch, source);
-    LossTerms all = sup == null ? terms : terms.plus("partial", partialWeight, sup);
+    LossTerms all;
+    if (pseudoLabels) {
+      NDArray labels = PseudoLabels.complete(manager, batch, source, network.outChannels());
+      all =
+          terms.plus("pseudo", partialWeight, supervised.completedWithDeepSupervision(out, labels));
+    } else {
+      NDArray sup = supervised.withDeepSupervision(manager, out, batch, source);
+      all = sup == null ? terms : terms.plus("partial", partialWeight, sup);
+    }
     all = all.withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));
     if (method == Method.MS_KD && batch.softLabels() != null) {
       all =

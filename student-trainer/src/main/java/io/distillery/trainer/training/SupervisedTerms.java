@@ -11,6 +11,7 @@ import io.distillery.segml.losses.PartialLabelLoss;
 import io.distillery.segml.networks.NetworkOutput;
 import io.distillery.segml.ops.ScalarOps;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The supervised part shared by the methods (methods.md §0): Dice + CE on samples whose dataset
@@ -91,7 +92,24 @@ final class SupervisedTerms {
    */
   NDArray withDeepSupervision(
       NDManager manager, NetworkOutput out, Batch batch, BatchSource source) {
-    NDArray loss = compute(manager, out.logits(), batch, source);
+    return deeplySupervised(
+        out, (logits, stride) -> compute(manager, logits, batch, source, stride));
+  }
+
+  /**
+   * As {@link #withDeepSupervision} against full label maps {@code N×D×H×W} given for the batch
+   * (e.g. {@link PseudoLabels}): batch Dice + CE over all classes, every sample counted.
+   */
+  NDArray completedWithDeepSupervision(NetworkOutput out, NDArray labels) {
+    return deeplySupervised(
+        out,
+        (logits, stride) ->
+            batchDiceCe.fromLogits(logits, OneHot.encode(atStride(labels, stride), classes)));
+  }
+
+  private static NDArray deeplySupervised(
+      NetworkOutput out, BiFunction<NDArray, Integer, NDArray> lossAtStride) {
+    NDArray loss = lossAtStride.apply(out.logits(), 1);
     List<NDArray> deep = out.deepSupervision();
     if (loss == null || deep.isEmpty()) {
       return loss;
@@ -102,7 +120,7 @@ final class SupervisedTerms {
     for (int j = 0; j < deep.size(); j++) {
       int stride = 1 << (deep.size() - j);
       float weight = 1f / stride;
-      sum = sum.add(ScalarOps.mul(compute(manager, deep.get(j), batch, source, stride), weight));
+      sum = sum.add(ScalarOps.mul(lossAtStride.apply(deep.get(j), stride), weight));
       weightSum += weight;
     }
     return ScalarOps.div(sum, weightSum);
