@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The multi-organ student's objective (MS-KD from stored teacher outputs) on a small known case:
- * deep supervision on its partial-label term, its per-class diagnostics, and the optional soft Dice
- * to the teachers.
+ * deep supervision on its partial-label term, its per-class diagnostics, the optional soft Dice to
+ * the teachers, and partial labels completed by the teachers (pseudo-labels).
  */
 class StudentObjectiveTest {
   private static final int[] SHAPE = {16, 16, 16};
@@ -71,7 +71,13 @@ class StudentObjectiveTest {
   }
 
   private static Map<String, Double> hyper(double teacherDiceWeight) {
+    return hyper(teacherDiceWeight, false);
+  }
+
+  private static Map<String, Double> hyper(double teacherDiceWeight, boolean pseudoLabels) {
     return Map.of(
+        "pseudoLabels",
+        pseudoLabels ? 1.0 : 0.0,
         "temperature",
         1.0,
         "featureWeight",
@@ -149,6 +155,48 @@ class StudentObjectiveTest {
       double sum = terms.values().get("logit") + terms.values().get("partial") + teacherDice;
       NDArray total = terms.total();
       assertThat((double) total.getFloat()).isCloseTo(sum, within(1e-4));
+    }
+  }
+
+  @Test
+  void pseudoLabelsKeepTheDatasetsOwnLabelsAndTakeTheOtherOrgansFromTheirTeachers() {
+    try (NDManager manager = NDManager.newBaseManager();
+        BatchSource source = source()) {
+      Batch batch = Batch.take(manager, source, new int[] {0});
+
+      int[] completed = PseudoLabels.complete(manager, batch, source, 3).toIntArray();
+
+      // Labelled liver voxels stay liver, the spleen teacher's voxels (0.9 > 0.5) become spleen,
+      // everything else (both teachers at 0.05) background. The patch is centred on an organ
+      // voxel, so it may cut a cube: compare voxel by voxel with what the batch carries.
+      short[] truth = batch.labels().get(0);
+      float[] spleenTeacher = batch.softLabels().get("0, 1").toFloatArray();
+      int[] counts = new int[3];
+      for (int i = 0; i < completed.length; i++) {
+        int expected = truth[i] == 1 ? 1 : spleenTeacher[i] > 0.5f ? 2 : 0;
+        assertThat(completed[i]).as("voxel %d", i).isEqualTo(expected);
+        counts[completed[i]]++;
+      }
+      assertThat(counts[1]).as("liver voxels in the patch").isPositive();
+      assertThat(counts[2]).as("spleen voxels taken from the teacher").isPositive();
+    }
+  }
+
+  @Test
+  void withPseudoLabelsTheStudentIsScoredOnCompletedLabelsInsteadOfTheMarginalLoss() {
+    try (NDManager manager = NDManager.newBaseManager();
+        BatchSource source = source()) {
+      Engine.getInstance().setRandomSeed(3);
+      Objective objective =
+          Objectives.msKd(
+              student(manager, true), 1, 1, hyper(0, true)::get, manager, new int[0], CLASSES);
+
+      LossTerms terms = objective.compute(manager, source, 0, 0);
+
+      assertThat(terms.values()).containsKeys("logit", "pseudo").doesNotContainKey("partial");
+      double sum = terms.values().get("logit") + terms.values().get("pseudo");
+      assertThat((double) terms.total().getFloat()).isCloseTo(sum, within(1e-4));
+      assertThat(terms.diagnostics()).containsKey("train.dice.liver");
     }
   }
 }
