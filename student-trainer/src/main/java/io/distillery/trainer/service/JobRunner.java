@@ -188,7 +188,8 @@ public class JobRunner {
               spec.hyper("flipProbability"),
               spec.seed(),
               consumed,
-              spec.classes())) {
+              spec.classes(),
+              spec.hyperParameters().getOrDefault("pseudoLabels", 0.0) != 0)) {
         // A timed job's planned total lives in its status (stored), so a resume keeps it.
         boolean planned = spec.budget().timed() && start >= Trainer.CALIBRATION_STEPS;
         trainer.run(

@@ -65,6 +65,31 @@ public final class BatchSource implements AutoCloseable {
       long seed,
       long[] alreadyConsumed,
       List<String> classes) {
+    this(
+        groups,
+        patchSize,
+        foregroundFraction,
+        flipProbability,
+        seed,
+        alreadyConsumed,
+        classes,
+        false);
+  }
+
+  /**
+   * As above; with {@code centreOnPseudoLabels} foreground patches are centred on the cases' labels
+   * completed by their teachers ({@link PseudoLabels#ofCase}), so that a single-organ dataset's
+   * patches are also centred on the other organs (for objectives that train on pseudo-labels).
+   */
+  public BatchSource(
+      List<SampleGroup> groups,
+      int[] patchSize,
+      double foregroundFraction,
+      double flipProbability,
+      long seed,
+      long[] alreadyConsumed,
+      List<String> classes,
+      boolean centreOnPseudoLabels) {
     LateralMirror lateral = LateralMirror.of(classes);
     this.groups = List.copyOf(groups);
     this.consumed = new long[groups.size()];
@@ -92,7 +117,9 @@ public final class BatchSource implements AutoCloseable {
               .withFlipProbability(flipProbability);
       List<TrainingCase> cases = new ArrayList<>();
       for (PreparedCase c : group.cases()) {
-        cases.add(toTrainingCase(c));
+        cases.add(
+            toTrainingCase(
+                c, centreOnPseudoLabels ? PseudoLabels.ofCase(c, classes.size()) : c.labels()));
       }
       boolean channelsCarryClasses = softChannels[g] > 0 || featureChannels[g].length > 0;
       PatchSampler sampler =
@@ -116,7 +143,7 @@ public final class BatchSource implements AutoCloseable {
    * The case's own arrays as the sampler's channel blocks (image, soft labels, fp16 feature maps),
    * so the training set exists once: nothing is packed into a second array.
    */
-  private static TrainingCase toTrainingCase(PreparedCase c) {
+  private static TrainingCase toTrainingCase(PreparedCase c, short[] samplingLabels) {
     List<ChannelBlock> blocks = new ArrayList<>(3);
     blocks.add(ChannelBlock.floats(c.image(), 1));
     if (c.softLabels() != null) {
@@ -125,7 +152,7 @@ public final class BatchSource implements AutoCloseable {
     if (c.teacherFeatures() != null) {
       blocks.add(ChannelBlock.halves(c.teacherFeatures(), c.featureChannelCount()));
     }
-    return new TrainingCase(blocks, c.labels(), c.shape());
+    return new TrainingCase(blocks, c.labels(), c.shape(), samplingLabels);
   }
 
   /** Soft-label channels S of group {@code g}'s patches (0: none). */

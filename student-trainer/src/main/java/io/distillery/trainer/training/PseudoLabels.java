@@ -47,38 +47,85 @@ final class PseudoLabels {
     int[] size = batch.size();
     int voxels = size[0] * size[1] * size[2];
     int channels = (int) batch.softLabels().getShape().get(1);
-    boolean foregroundPerOrgan = channels == classes - 1;
-    if (!foregroundPerOrgan && channels != classes) {
-      throw new TrainingException(
-          "pseudo-labels need one soft-label channel per organ or per class; the batch has "
-              + channels
-              + " for "
-              + classes
-              + " classes");
-    }
+    boolean foregroundPerOrgan = layout(channels, classes);
     float[] soft = batch.softLabels().toFloatArray();
     int[] out = new int[n * voxels];
     for (int b = 0; b < n; b++) {
-      boolean[] labelled = new boolean[classes];
-      for (int c : source.groups().get(batch.groups()[b]).labelledClasses()) {
-        labelled[c] = true;
-      }
+      boolean[] labelled =
+          labelledMask(source.groups().get(batch.groups()[b]).labelledClasses(), classes);
       short[] labels = batch.labels().get(b);
       int base = b * channels * voxels;
       for (int i = 0; i < voxels; i++) {
-        int truth = labels[i];
-        if (truth > 0 && truth < classes && labelled[truth]) {
-          out[b * voxels + i] = truth;
-        } else {
-          int claimed =
-              foregroundPerOrgan
-                  ? organAboveThreshold(soft, base, voxels, i, classes, labelled)
-                  : argmaxOrgan(soft, base, voxels, i, classes, labelled);
-          out[b * voxels + i] = claimed;
-        }
+        out[b * voxels + i] =
+            label(labels[i], labelled, soft, base, voxels, i, classes, foregroundPerOrgan);
       }
     }
     return manager.create(out, new Shape(n, size[0], size[1], size[2]));
+  }
+
+  /**
+   * A whole case's completed labels {@code D×H×W}, where the patch sampler centres its foreground
+   * patches when a job trains on pseudo-labels, so that every organ, not only the dataset's own, is
+   * at the centre of patches; the case's labels when it carries no soft labels.
+   */
+  static short[] ofCase(PreparedCase c, int classes) {
+    if (c.softLabels() == null || classes < 2) {
+      return c.labels();
+    }
+    boolean foregroundPerOrgan = layout(c.softChannels(), classes);
+    boolean[] labelled = labelledMask(c.labelledClasses(), classes);
+    int voxels = c.voxels();
+    short[] labels = c.labels();
+    float[] soft = c.softLabels();
+    short[] out = new short[voxels];
+    for (int i = 0; i < voxels; i++) {
+      out[i] = (short) label(labels[i], labelled, soft, 0, voxels, i, classes, foregroundPerOrgan);
+    }
+    return out;
+  }
+
+  /** Whether soft labels are one foreground channel per organ (else one channel per class). */
+  private static boolean layout(int channels, int classes) {
+    if (channels == classes - 1) {
+      return true;
+    }
+    if (channels == classes) {
+      return false;
+    }
+    throw new TrainingException(
+        "pseudo-labels need one soft-label channel per organ or per class; the teachers' outputs have "
+            + channels
+            + " for "
+            + classes
+            + " classes");
+  }
+
+  private static boolean[] labelledMask(int[] labelledClasses, int classes) {
+    boolean[] labelled = new boolean[classes];
+    for (int c : labelledClasses) {
+      if (c > 0 && c < classes) {
+        labelled[c] = true;
+      }
+    }
+    return labelled;
+  }
+
+  /** Voxel i's completed label: the dataset's own where it labels it, else a teacher's claim. */
+  private static int label(
+      int truth,
+      boolean[] labelled,
+      float[] soft,
+      int base,
+      int voxels,
+      int i,
+      int classes,
+      boolean foregroundPerOrgan) {
+    if (truth > 0 && truth < classes && labelled[truth]) {
+      return truth;
+    }
+    return foregroundPerOrgan
+        ? organAboveThreshold(soft, base, voxels, i, classes, labelled)
+        : argmaxOrgan(soft, base, voxels, i, classes, labelled);
   }
 
   private static int organAboveThreshold(

@@ -63,7 +63,7 @@ public final class PatchSampler {
     this.random = new SplittableRandom(seed);
     this.foregroundByClass = new ArrayList<>();
     for (TrainingCase c : this.cases) {
-      foregroundByClass.add(indexForeground(c.labels()));
+      foregroundByClass.add(indexForeground(c.samplingLabels()));
     }
   }
 

@@ -8,14 +8,19 @@ import java.util.List;
  * {@link ChannelBlock}s in channel order, and labels {@code D×H×W} (0 = background), W fastest.
  * Several blocks let a caller keep, for instance, an image, soft labels and fp16 feature maps in
  * their own arrays instead of packing a second copy of them into one.
+ *
+ * <p>{@code samplingLabels} ({@code D×H×W}) say where the {@link PatchSampler} centres its
+ * foreground patches; usually the labels themselves, but a case whose dataset labels only some
+ * classes may add where teachers see the others (never used as a training target).
  */
-public record TrainingCase(List<ChannelBlock> blocks, short[] labels, int[] shape) {
+public record TrainingCase(
+    List<ChannelBlock> blocks, short[] labels, int[] shape, short[] samplingLabels) {
   /** Validates sizes. */
   public TrainingCase {
     blocks = List.copyOf(blocks);
     shape = shape.clone();
     int voxels = shape[0] * shape[1] * shape[2];
-    if (blocks.isEmpty() || labels.length != voxels) {
+    if (blocks.isEmpty() || labels.length != voxels || samplingLabels.length != voxels) {
       throw new IllegalArgumentException(
           "case of shape "
               + Arrays.toString(shape)
@@ -37,6 +42,11 @@ public record TrainingCase(List<ChannelBlock> blocks, short[] labels, int[] shap
                 + " channels");
       }
     }
+  }
+
+  /** A case sampled by its own labels. */
+  public TrainingCase(List<ChannelBlock> blocks, short[] labels, int[] shape) {
+    this(blocks, labels, shape, labels);
   }
 
   /** A case whose {@code channels} image channels are all in one float array. */
