@@ -199,4 +199,16 @@ class StudentObjectiveTest {
       assertThat(terms.diagnostics()).containsKey("train.dice.liver");
     }
   }
+
+  @Test
+  void aPseudoLabelJobCentresPatchesOnTheOrgansItsTeachersSeeToo() {
+    short[] sampling = PseudoLabels.ofCase(liverCase(), 3);
+
+    int[] counts = new int[3];
+    for (short label : sampling) {
+      counts[label]++;
+    }
+    // The liver cube 6³ from the labels, the spleen cube 4³ from the spleen teacher.
+    assertThat(counts).containsExactly(16 * 16 * 16 - 216 - 64, 216, 64);
+  }
 }
