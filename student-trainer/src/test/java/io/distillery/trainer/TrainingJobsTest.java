@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl;
@@ -495,6 +497,38 @@ class TrainingJobsTest {
         .statusCode(400)
         .body("detail", containsString("is not supported"));
     given().get("/api/v1/jobs/unknown-job").then().statusCode(404);
+    given()
+        .contentType("application/json")
+        .body("{\"kind\": \"nonsense\"}")
+        .post("/api/v1/jobs/resolve")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("is not supported"));
+  }
+
+  @Test
+  void aSpecIsResolvedWithTheTrainersDefaultsWithoutBeingSubmitted() {
+    given()
+        .contentType("application/yaml")
+        .body(
+            """
+            jobId: resolve-only
+            kind: teacher
+            modelName: liver-net
+            classes: [background, liver]
+            datasets: [{id: cat-liver}]
+            network: {name: UNet3d, baseWidth: 8, depth: 2}
+            budget: {steps: 2, batchSize: 1, patchSize: 16}
+            hyperParameters: {learningRate: 0.003}
+            """)
+        .post("/api/v1/jobs/resolve")
+        .then()
+        .statusCode(200)
+        .body("jobId", equalTo("resolve-only"))
+        .body("hyperParameters.learningRate", equalTo(0.003f))
+        .body("hyperParameters.warmupSteps", notNullValue())
+        .body("hyperParameters.deepSupervision", equalTo(true));
+    given().get("/api/v1/jobs/resolve-only").then().statusCode(404);
 
     // The same refusal on Kafka ends in the dead-letter topic with the reason.
     var bad = codec.mapper().createObjectNode().put("classes", "not-a-list");

@@ -22,7 +22,8 @@ import java.util.UUID;
 
 /**
  * Training jobs: {@code POST /api/v1/jobs} with a JSON or YAML spec ({@code Content-Type:
- * application/yaml}), {@code GET /api/v1/jobs} (queued, running and finished), {@code GET
+ * application/yaml}), {@code POST /api/v1/jobs/resolve} (the spec with the trainer's defaults
+ * filled in, not submitted), {@code GET /api/v1/jobs} (queued, running and finished), {@code GET
  * /api/v1/jobs/{id}}, {@code DELETE /api/v1/jobs/{id}} (cancel). Invalid specs get 400 with every
  * reason.
  */
@@ -44,6 +45,25 @@ public class JobResource {
     }
     JobStatus status = manager.submit(spec);
     return Response.accepted(status).location(URI.create("/api/v1/jobs/" + status.jobId())).build();
+  }
+
+  /**
+   * The spec as the trainer would run it, every default filled in, without submitting it: what a
+   * client hashes to tell whether a stored model was trained by the same recipe (the trainer's
+   * defaults change between releases; a spec that leaves them out would otherwise hash the same).
+   * 400 with every reason when invalid, as {@code POST /api/v1/jobs}.
+   */
+  @POST
+  @Path("/resolve")
+  @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
+  public Response resolve(String body, @HeaderParam("Content-Type") String contentType) {
+    boolean yaml = contentType != null && contentType.contains("yaml");
+    try {
+      JobSpec spec = JobSpecParser.parse(body, yaml, "job-" + UUID.randomUUID());
+      return Response.ok(JobSpecParser.toJson(spec), MediaType.APPLICATION_JSON).build();
+    } catch (InvalidJobSpecException e) {
+      throw new ProblemException(400, "Invalid job spec", String.join("; ", e.reasons()));
+    }
   }
 
   @GET

@@ -57,7 +57,8 @@ public final class ProtocolCommand implements Command {
       long seed,
       Path data,
       Path root,
-      Duration waitLimit) {}
+      Duration waitLimit,
+      Reuse reuse) {}
 
   @Override
   public void run(String[] args, PrintStream out) throws Exception {
@@ -87,7 +88,7 @@ public final class ProtocolCommand implements Command {
     ProtocolReport report;
     try (Stack stack = Stack.connect(a.root())) {
       report =
-          new ProtocolRunner(protocol, a.data(), out, a.waitLimit())
+          new ProtocolRunner(protocol, a.data(), out, a.waitLimit(), a.reuse(), version)
               .run(stack, "./distillery eval " + String.join(" ", args));
     }
     report.write(dir);
@@ -104,6 +105,7 @@ public final class ProtocolCommand implements Command {
     Path data = shared == null ? null : Path.of(shared);
     Path root = StackInfo.root();
     Duration waitLimit = null;
+    Reuse reuse = Reuse.TEACHERS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--protocol" -> protocol = Options.value(args, ++i, "--protocol");
@@ -131,6 +133,7 @@ public final class ProtocolCommand implements Command {
             throw new UsageException("--wait-limit " + w + " is not a number of minutes");
           }
         }
+        case "--reuse" -> reuse = Reuse.parse(Options.value(args, ++i, "--reuse"));
         case "--keep-running" -> {
           // Handled by the distillery script (the stack it started is left running).
         }
@@ -147,7 +150,7 @@ public final class ProtocolCommand implements Command {
       budget = BUDGETS.get(protocol).defaultBudget();
     }
     Budget.parse(budget, BUDGETS.get(protocol).planning(), trainingJobs(protocol, seed));
-    return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit);
+    return new Arguments(protocol, budget, outDir, seed, data, root, waitLimit, reuse);
   }
 
   @Override
@@ -155,7 +158,7 @@ public final class ProtocolCommand implements Command {
     return String.join(
         "\n",
         "usage: ./distillery eval --protocol NAME [--budget 600steps|8m/job|60m] [--out DIR]"
-            + " [--seed N]",
+            + " [--seed N] [--reuse none|teachers|all]",
         "  --protocol NAME  " + String.join(", ", Protocols.NAMES),
         "  --budget B       steps per training job (600steps), minutes per training job (8m/job)",
         "                   or minutes in all (60m, shared by the training jobs after the",
@@ -172,6 +175,10 @@ public final class ProtocolCommand implements Command {
         "  --data DIR       the data folder (default ../shared/data)",
         "  --wait-limit M   stop waiting for training and soft labels after M minutes in all;",
         "                   unfinished jobs are reported, published models still scored",
+        "  --reuse R        teachers (default): reuse teachers and baselines whose resolved spec",
+        "                   (the trainer's defaults included) matches a stored model; all: students",
+        "                   too, so running the same command again resumes an interrupted run;",
+        "                   none: train everything again",
         "  --keep-running   leave the stack running afterwards");
   }
 }

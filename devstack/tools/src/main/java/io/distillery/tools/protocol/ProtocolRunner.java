@@ -72,6 +72,8 @@ public final class ProtocolRunner {
   private final Map<String, String> labels = new LinkedHashMap<>();
 
   private final Instant waitDeadline;
+  private final Reuse reuse;
+  private final String run;
 
   /**
    * A runner; {@code waitLimit} caps the total time spent waiting for trained models and soft
@@ -79,6 +81,22 @@ public final class ProtocolRunner {
    * published so far are still served and scored.
    */
   public ProtocolRunner(Protocol protocol, Path dataDir, PrintStream out, Duration waitLimit) {
+    this(protocol, dataDir, out, waitLimit, Reuse.TEACHERS, "0");
+  }
+
+  /**
+   * As above, reusing what {@code reuse} says; {@code run} is the run's id (the students' version
+   * unless they are reused).
+   */
+  public ProtocolRunner(
+      Protocol protocol,
+      Path dataDir,
+      PrintStream out,
+      Duration waitLimit,
+      Reuse reuse,
+      String run) {
+    this.reuse = reuse;
+    this.run = run;
     this.protocol = protocol;
     this.dataDir = dataDir;
     this.out = out;
@@ -101,6 +119,8 @@ public final class ProtocolRunner {
   public ProtocolReport run(Stack stack, String command) throws IOException {
     long t0 = System.nanoTime();
     Instant started = Instant.now();
+    JobVersions.apply(
+        protocol.jobs(), spec -> stack.trainer().resolve(spec), reuse, protocol.seed(), run);
     for (Job j : protocol.jobs()) {
       labels.put(j.jobId(), "[" + j.key() + "]");
     }
@@ -116,18 +136,18 @@ public final class ProtocolRunner {
     // Jobs without stored teachers are queued at once (the trainer runs them in order); a
     // distillation job waits for its teachers and their soft labels first.
     for (Job j : protocol.jobs()) {
-      if (j.teacherRefs().isEmpty()) {
-        Optional<Published> reused =
-            j.role() == Role.TEACHER ? findTeacher(stack, j) : Optional.empty();
-        if (reused.isPresent()) {
-          published.put(j.key(), reused.get());
-          status.put(j.key(), "REUSED " + j.modelName() + "@" + j.modelVersion());
-          out.printf(
-              "%s reusing published %s@%s%n",
-              labels.get(j.jobId()), j.modelName(), j.modelVersion());
-        } else {
-          submit(stack, j);
-        }
+      Optional<Published> reused = reuse == Reuse.NONE ? Optional.empty() : findPublished(stack, j);
+      if (reused.isPresent()) {
+        published.put(j.key(), reused.get());
+        status.put(j.key(), "REUSED " + j.modelName() + "@" + j.modelVersion());
+        out.printf(
+            "%s reusing published %s@%s%n", labels.get(j.jobId()), j.modelName(), j.modelVersion());
+      }
+    }
+    out.println(estimate(published.keySet()));
+    for (Job j : protocol.jobs()) {
+      if (j.teacherRefs().isEmpty() && !published.containsKey(j.key())) {
+        submit(stack, j);
       }
     }
     for (Job j : protocol.jobs()) {
@@ -248,13 +268,55 @@ public final class ProtocolRunner {
     return volumes;
   }
 
-  private Optional<Published> findTeacher(Stack stack, Job j) {
-    for (TeacherModelPublished t : stack.events().events(TeacherModelPublished.class)) {
-      if (t.teacherId().equals(j.modelName()) && t.version().equals(j.modelVersion())) {
-        return Optional.of(Published.of(t));
+  /**
+   * The model a job would publish, when one with its name and version is published already:
+   * teachers always (their version is the hash of their resolved spec), students when they are
+   * versioned that way too ({@link Reuse#ALL}).
+   */
+  private Optional<Published> findPublished(Stack stack, Job j) {
+    if (j.role() == Role.TEACHER) {
+      for (TeacherModelPublished t : stack.events().events(TeacherModelPublished.class)) {
+        if (t.teacherId().equals(j.modelName()) && t.version().equals(j.modelVersion())) {
+          return Optional.of(Published.of(t));
+        }
+      }
+    } else if (reuse == Reuse.ALL) {
+      for (StudentModelPublished s : stack.events().events(StudentModelPublished.class)) {
+        if (s.modelName().equals(j.modelName()) && s.version().equals(j.modelVersion())) {
+          return Optional.of(Published.of(s));
+        }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the run will take, printed before it starts: the jobs to train, and under a time budget
+   * their training minutes plus the protocol's fixed time; under a step budget the steps (each
+   * job's ETA follows from the trainer's measured step time while it runs).
+   */
+  String estimate(java.util.Set<String> reused) {
+    long toTrain = protocol.jobs().stream().filter(j -> !reused.contains(j.key())).count();
+    Budget b = protocol.budget();
+    String training =
+        b.timed()
+            ? String.format(
+                Locale.ROOT,
+                "about %.0f min of training (%.1f min per job)",
+                toTrain * b.minutesPerJob(),
+                b.minutesPerJob())
+            : String.format(
+                Locale.ROOT,
+                "%d steps per job; each job's ETA is printed from the trainer's measured step time",
+                b.stepsPerJob());
+    return String.format(
+        Locale.ROOT,
+        "plan: %d of %d jobs to train (%d reused, --reuse %s), %s",
+        toTrain,
+        protocol.jobs().size(),
+        reused.size(),
+        reuse.option(),
+        training);
   }
 
   private void submit(Stack stack, Job j) {

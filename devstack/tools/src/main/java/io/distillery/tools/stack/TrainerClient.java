@@ -22,6 +22,16 @@ public final class TrainerClient {
     return rest.postJson("/api/v1/jobs", spec, Duration.ofSeconds(60));
   }
 
+  /**
+   * The spec as the trainer would run it, with its defaults filled in, without submitting it
+   * ({@code POST /api/v1/jobs/resolve}).
+   *
+   * @throws ServiceCallException with every reason when the spec is refused (400)
+   */
+  public JsonNode resolve(JsonNode spec) {
+    return rest.postJson("/api/v1/jobs/resolve", spec, Duration.ofSeconds(60));
+  }
+
   /** The status of one job: state, step, losses, result files. */
   public JsonNode job(String jobId) {
     return rest.getJson("/api/v1/jobs/" + jobId, Duration.ofSeconds(30));
