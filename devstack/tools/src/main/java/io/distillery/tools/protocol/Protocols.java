@@ -22,9 +22,10 @@ import java.util.Set;
  * which student-trainer jobs they submit and what they score. Folder names, label values and spec
  * fields follow {@code ../shared/data/README.md} and student-trainer/README.md.
  *
- * <p>Teachers are named after their data and get the version {@code s<seed>-n<steps>}, so that a
- * teacher already published with the same data, seed and budget (by an earlier run or another
- * protocol) is reused instead of retrained; students get this run's version.
+ * <p>Teachers are named after their data and versioned by a hash of their spec ({@link
+ * #versionReusable}, then {@link JobVersions} from the trainer's resolution), so that a teacher
+ * already published with the same data, seed and recipe (by an earlier run or another protocol) is
+ * reused instead of retrained; students get this run's version unless {@code --reuse all}.
  */
 public final class Protocols {
 
@@ -442,9 +443,9 @@ public final class Protocols {
    * Gives a reusable job (a teacher, or a baseline published as one) its version and job id from
    * its whole spec: {@code s<seed>-<first 10 hex digits of the SHA-256 of the spec without its
    * ids>}. A run whose spec differs in anything the tools write (grid, budget, network, data,
-   * classes, hyper-parameters) trains a new model instead of reusing an old one; the trainer's own
-   * defaults are not part of the spec, so a changed recipe default needs a new seed or a cleared
-   * store to retrain.
+   * classes, hyper-parameters) trains a new model instead of reusing an old one. This version holds
+   * until the stack is up; the runner then re-versions from the spec as the trainer resolves it,
+   * defaults included ({@link JobVersions}).
    *
    * @return the version
    */
