@@ -647,18 +647,14 @@ public class JobRunner {
     return switch (spec.method()) {
       case SUPERVISED ->
           Objectives.supervised(
-              init(
-                  manager,
-                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
+              init(manager, deeplySupervisedNetwork(spec)),
               batch,
               trainGroups,
               spec.hyper("batchDice") != 0,
               spec.classes());
       case MS_KD ->
           Objectives.msKd(
-              init(
-                  manager,
-                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
+              init(manager, deeplySupervisedNetwork(spec)),
               batch,
               trainGroups,
               spec::hyper,
@@ -667,9 +663,7 @@ public class JobRunner {
               spec.classes());
       case KD ->
           Objectives.storedSoftLabels(
-              init(
-                  manager,
-                  network(spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0)),
+              init(manager, deeplySupervisedNetwork(spec)),
               spec.method(),
               batch,
               trainGroups,
@@ -728,7 +722,19 @@ public class JobRunner {
     return network(c, classes, normSets, upsampling, false);
   }
 
-  /** As above, with auxiliary deep-supervision heads when {@code deepSupervision}. */
+  /**
+   * The job's network with auxiliary deep-supervision heads when the job's {@code deepSupervision}
+   * switch is on (supervised, KD and MS-KD jobs).
+   */
+  private static NetworkSpec deeplySupervisedNetwork(JobSpec spec) {
+    return network(
+        spec.network(), spec.classes().size(), 1, null, spec.hyper("deepSupervision") != 0);
+  }
+
+  /**
+   * As {@link #network(NetworkConfig, int, int, UpsamplingMode)}, with auxiliary deep-supervision
+   * heads when {@code deepSupervision}.
+   */
   static NetworkSpec network(
       NetworkConfig c,
       int classes,
