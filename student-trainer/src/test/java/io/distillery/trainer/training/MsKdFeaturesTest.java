@@ -192,6 +192,8 @@ class MsKdFeaturesTest {
             "partialLabelWeight",
             1.0,
             "teacherDiceWeight",
+            0.0,
+            "pseudoLabels",
             0.0);
     List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(knownCase()), new int[0], 0));
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -241,6 +243,8 @@ class MsKdFeaturesTest {
             "partialLabelWeight",
             1.0,
             "teacherDiceWeight",
+            0.0,
+            "pseudoLabels",
             0.0);
     List<SampleGroup> groups = List.of(new SampleGroup("g", List.of(knownCase()), new int[0], 0));
     try (NDManager manager = NDManager.newBaseManager()) {
