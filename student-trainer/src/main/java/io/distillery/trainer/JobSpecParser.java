@@ -308,8 +308,12 @@ public final class JobSpecParser {
         // foreground (StoredSoftLabelObjective#withTeacherDice); 0 is the paper's loss. Run S2
         // (docs/quality.md) found no difference in 300 steps.
         d.put("teacherDiceWeight", 0.0);
-        // [our choice] partial labels completed by the teachers' hard decisions (PseudoLabels).
-        d.put("pseudoLabels", 0.0);
+        // [our choice, docs/quality.md S9-S12] partial labels completed by the teachers' hard
+        // decisions (PseudoLabels) and Adam 2e-3: the one student recipe that found the spleen,
+        // kidney and pancreas; with the partial-label loss, or at 1e-2, their softmax collapsed
+        // within 125-250 steps in every run.
+        d.put("pseudoLabels", 1.0);
+        d.put("learningRate", 2e-3);
       }
       case MSKD -> {
         d.put("temperature", 4.0);

@@ -65,7 +65,7 @@ public record DemoPreset(
   static final double REAL_TEACHER_MINUTES = 8.5;
 
   /** Wall-time budget of the student of {@link #REAL_DEFAULT}, minutes. */
-  static final double REAL_STUDENT_MINUTES = 11;
+  static final double REAL_STUDENT_MINUTES = 15;
 
   /** The smallest preset, used by the end-to-end test: a few minutes with everything. */
   public static final DemoPreset TINY =
@@ -127,8 +127,10 @@ public record DemoPreset(
   /**
    * The default on the BTCV folders of {@code ../shared/data} (the training recipe's grid,
    * docs/quality.md): 3 mm, 64³ patches, four UNet3d w8 d4 teachers of {@value
-   * #REAL_TEACHER_MINUTES} min each on their five cases, a UNet3d w8 d3 MS-KD student of {@value
-   * #REAL_STUDENT_MINUTES} min; within 60 minutes in all on 2 cores (docs/demo-output.md).
+   * #REAL_TEACHER_MINUTES} min each on their five cases, a UNet3d w8 d4 MS-KD student of {@value
+   * #REAL_STUDENT_MINUTES} min (the trainer's MS-KD defaults: pseudo-labels, Adam 2e-3; the student
+   * of run S12 in docs/quality.md found its organs only from about 400 steps on, so it gets more
+   * minutes than in D2; this preset was not re-run after the change).
    */
   public static final DemoPreset REAL_DEFAULT =
       new DemoPreset(
@@ -141,7 +143,7 @@ public record DemoPreset(
           new int[] {64, 64, 64},
           new Network("UNet3d", 8, 4),
           5000,
-          new Network("UNet3d", 8, 3),
+          new Network("UNet3d", 8, 4),
           5000,
           2,
           Duration.ofMinutes(40),

@@ -142,7 +142,7 @@ public final class Protocols {
     classes(baseline, classes);
     selections(baseline, "datasets", organSets);
     baseline.putArray("applyTo").add("no-soft-labels");
-    network(baseline, "network", "UNet3d", 8, 3);
+    network(baseline, "network", "UNet3d", 8, 4);
     versionReusable(baseline, "mskdbtcv-partial-label", seed);
     jobs.add(
         new Job(
@@ -226,8 +226,9 @@ public final class Protocols {
     ArrayNode refs = spec.putArray("teachers");
     teacherRefs.forEach(refs::add);
     // Dense UNet3d: the depthwise LiteUNet3d backward pass is several times slower per step on DJL
-    // PyTorch (CPU), see libs/seg-ml. Width 8, the narrowest the trainer trains (docs/quality.md).
-    network(spec, "network", "UNet3d", 8, 3);
+    // PyTorch (CPU), see libs/seg-ml. Width 8, the narrowest the trainer trains; depth 4 like the
+    // teachers: the one student that found the small organs was w8 d4 (docs/quality.md, S12).
+    network(spec, "network", "UNet3d", 8, 4);
     if (featureWeight != null) {
       spec.putObject("hyperParameters").put("featureWeight", featureWeight);
     }
