@@ -26,13 +26,15 @@ public interface InferenceConfig {
     @WithDefault("http://127.0.0.1:9000")
     String endpoint();
 
-    /** Access key id. */
-    @WithDefault("distillery")
-    String accessKey();
+    /**
+     * Access key id. Required: only the dev and test profiles set one ({@code
+     * application.properties}); a service started without it refuses to start (see {@code
+     * ObjectStoreProducer}).
+     */
+    Optional<String> accessKey();
 
-    /** Secret access key. */
-    @WithDefault("distillery-secret")
-    String secretKey();
+    /** Secret access key. Required, as {@link #accessKey()}. */
+    Optional<String> secretKey();
 
     /** Region sent with signed requests. */
     @WithDefault("us-east-1")
