@@ -30,6 +30,27 @@ public interface TrainerConfig {
     /** Resume unfinished jobs found in the object store when the service starts. */
     @WithDefault("true")
     boolean resumeOnStart();
+
+    /**
+     * Jobs that may wait in the queue (state {@code QUEUED}) behind the running ones; one more gets
+     * 429 problem+json with {@code Retry-After} over REST, and waits on its topic over Kafka. Jobs
+     * resumed at start are not refused.
+     */
+    @WithDefault("16")
+    int maxQueuedJobs();
+
+    /** Seconds sent in {@code Retry-After} when the job queue is full. */
+    @WithDefault("60")
+    int retryAfterSeconds();
+
+    /**
+     * Largest native memory one training step may be estimated to need (network, patch and batch;
+     * see {@code TrainingStepMemory}); a job spec above it is refused with 400 problem+json (a dead
+     * letter over Kafka) giving the estimate and the limit. Absent: the machine's physical memory
+     * less the maximum heap and 1 GiB for libtorch and the JVM, divided by {@link
+     * #maxConcurrentJobs()}.
+     */
+    Optional<Long> maxStepMemoryBytes();
   }
 
   /** S3 endpoint and credentials. */
