@@ -114,11 +114,7 @@ public class StepMemoryCheck {
     Method method = spec.method();
     return switch (method) {
       case SUPERVISED, MS_KD, KD ->
-          List.of(
-              new Trained(
-                  JobRunner.network(
-                      spec.network(), classes, 1, null, spec.hyper("deepSupervision") != 0),
-                  batch));
+          List.of(new Trained(JobRunner.deeplySupervisedNetwork(spec), batch));
       case CROSS_TEACHING_OFFLINE, MSKD ->
           List.of(new Trained(JobRunner.network(spec.network(), classes, 1, null), batch));
       // One CT and one MR batch per step through the same network.
