@@ -140,10 +140,15 @@ class DatasetImportTest {
 
   /** Two labelled cases in the nnU-Net v2 layout. */
   private static Path writeDataset(Path root, long seed) throws Exception {
+    return writeDataset(root, seed, 2);
+  }
+
+  /** {@code cases} labelled cases (at most 100) in the nnU-Net v2 layout. */
+  static Path writeDataset(Path root, long seed, int cases) throws Exception {
     Files.createDirectories(root.resolve("imagesTr"));
     Files.createDirectories(root.resolve("labelsTr"));
-    for (int i = 0; i < 2; i++) {
-      String id = "case_0" + i;
+    for (int i = 0; i < cases; i++) {
+      String id = String.format("case_%02d", i);
       SyntheticNifti.writeImage(root.resolve("imagesTr"), id + "_0000.nii.gz", seed + i);
       SyntheticNifti.writeLabel(root.resolve("labelsTr"), id + ".nii.gz", SyntheticNifti.lasGrid());
     }
@@ -151,8 +156,9 @@ class DatasetImportTest {
         root.resolve("dataset.json"),
         """
         {"name": "phantoms", "channel_names": {"0": "CT"},
-         "labels": {"background": 0, "liver": 1}, "numTraining": 2, "file_ending": ".nii.gz"}
-        """);
+         "labels": {"background": 0, "liver": 1}, "numTraining": %d, "file_ending": ".nii.gz"}
+        """
+            .formatted(cases));
     return root;
   }
 }

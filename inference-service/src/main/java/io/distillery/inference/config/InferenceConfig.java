@@ -4,6 +4,7 @@ import io.distillery.segpipeline.ModelOpener;
 import io.distillery.segpipeline.SegmentationPipeline;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,13 +27,15 @@ public interface InferenceConfig {
     @WithDefault("http://127.0.0.1:9000")
     String endpoint();
 
-    /** Access key id. */
-    @WithDefault("distillery")
-    String accessKey();
+    /**
+     * Access key id. Required: only the dev and test profiles set one ({@code
+     * application.properties}); a service started without it refuses to start (see {@code
+     * ObjectStoreProducer}).
+     */
+    Optional<String> accessKey();
 
-    /** Secret access key. */
-    @WithDefault("distillery-secret")
-    String secretKey();
+    /** Secret access key. Required, as {@link #accessKey()}. */
+    Optional<String> secretKey();
 
     /** Region sent with signed requests. */
     @WithDefault("us-east-1")
@@ -91,5 +94,16 @@ public interface InferenceConfig {
     /** Largest accepted upload in bytes (NIfTI, possibly gzip-compressed). */
     @WithDefault("536870912")
     long maxUploadBytes();
+
+    /**
+     * Key prefixes of the service's bucket that {@code POST /api/v1/segment?objectKey=} may read:
+     * by default only {@code segmentations/}, the inputs of this service's own requests. A key
+     * outside them, or one that does not name a {@code .nii} / {@code .nii.gz} file, gets 403
+     * problem+json naming this key; a malformed key (empty or {@code ..} segments, characters
+     * outside object-key ids) gets 400. A deployment that lets clients segment ingested volumes
+     * adds {@code volumes/}.
+     */
+    @WithDefault("segmentations/")
+    List<String> objectKeyPrefixes();
   }
 }

@@ -1,5 +1,6 @@
 package io.distillery.inference.rest;
 
+import io.distillery.contracts.ObjectKeys;
 import io.distillery.inference.config.InferenceConfig;
 import io.distillery.inference.service.PreviewRenderer;
 import io.distillery.inference.service.ResultEncoding;
@@ -28,7 +29,10 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/segment}: a NIfTI image ({@code .nii} or {@code .nii.gz}) in the body, or
- * {@code objectKey} naming one in the service's bucket. {@code output}:
+ * {@code objectKey} naming one in the service's bucket under {@code
+ * distillery.inference.object-key-prefixes} (default {@code segmentations/}, this service's own
+ * inputs; 403 outside them, 400 for a malformed key), so that the parameter cannot read arbitrary
+ * objects of the bucket. {@code output}:
  *
  * <ul>
  *   <li>{@code labels} (default) — the label map as {@code .nii.gz} on the input's grid and
@@ -117,6 +121,7 @@ public class SegmentResource {
             NiftiReadOptions.defaults()
                 .withMaxDecompressedBytes(4L * config.inference().maxUploadBytes()));
     if (objectKey != null && !objectKey.isBlank()) {
+      requireReadable(objectKey, config.inference().objectKeyPrefixes());
       try (InputStream in = store.get(config.s3().bucket(), objectKey, true)) {
         return reader.readVolume(in);
       } catch (ObjectNotFoundException e) {
@@ -137,6 +142,34 @@ public class SegmentResource {
           "upload exceeds " + config.inference().maxUploadBytes() + " bytes");
     }
     return reader.readVolume(body);
+  }
+
+  /**
+   * Refuses an {@code objectKey} that is malformed (400: every segment must be an object-key id, so
+   * no empty, {@code .} or {@code ..} segment and no leading {@code /}) or that lies outside {@code
+   * prefixes} or does not name a NIfTI file (403).
+   */
+  static void requireReadable(String objectKey, List<String> prefixes) {
+    for (String segment : objectKey.split("/", -1)) {
+      try {
+        ObjectKeys.id(segment);
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(
+            400,
+            "Bad Request",
+            "objectKey must be '/'-separated object-key ids (no empty, '.' or '..' segments): "
+                + e.getMessage());
+      }
+    }
+    boolean nifti = objectKey.endsWith(".nii") || objectKey.endsWith(".nii.gz");
+    if (!nifti || prefixes.stream().noneMatch(p -> !p.isBlank() && objectKey.startsWith(p))) {
+      throw new ProblemException(
+          403,
+          "Object key not allowed",
+          "objectKey may only name a .nii or .nii.gz object under "
+              + String.join(", ", prefixes)
+              + " (distillery.inference.object-key-prefixes); send other images as the body");
+    }
   }
 
   private static List<String> labelNames(SegmentationResult result) {

@@ -26,13 +26,15 @@ public interface IngestConfig {
     @WithDefault("http://127.0.0.1:9000")
     String endpoint();
 
-    /** Access key id. */
-    @WithDefault("distillery")
-    String accessKey();
+    /**
+     * Access key id. Required: only the dev and test profiles set one ({@code
+     * application.properties}); a service started without it refuses to start (see {@code
+     * ObjectStoreProducer}).
+     */
+    Optional<String> accessKey();
 
-    /** Secret access key. */
-    @WithDefault("distillery-secret")
-    String secretKey();
+    /** Secret access key. Required, as {@link #accessKey()}. */
+    Optional<String> secretKey();
 
     /** Region sent with signed requests. */
     @WithDefault("us-east-1")
@@ -62,6 +64,40 @@ public interface IngestConfig {
     /** Server-side folders under which {@code POST /api/v1/datasets/import} may read. */
     @WithName("import-roots")
     Optional<List<String>> importRoots();
+
+    /**
+     * S3 locations {@code POST /api/v1/datasets/import} may read: each {@code bucket} (the whole
+     * bucket) or {@code bucket/prefix/}, with or without {@code s3://}. A source outside them gets
+     * 403 problem+json; none (the default) turns {@code s3://} imports off.
+     */
+    @WithName("s3-import-sources")
+    Optional<List<String>> s3ImportSources();
+
+    /**
+     * Most objects one {@code s3://} import may copy; more gets 400 problem+json naming this key.
+     */
+    @WithName("s3-import-max-objects")
+    @WithDefault("10000")
+    int s3ImportMaxObjects();
+
+    /**
+     * Most bytes one {@code s3://} import may copy, all objects together (they are staged on the
+     * service's disk); more gets 400 problem+json naming this key. Default 32 GiB.
+     */
+    @WithName("s3-import-max-bytes")
+    @WithDefault("34359738368")
+    long s3ImportMaxBytes();
+
+    /**
+     * Imports that may wait while one runs (imports run one at a time); one more gets 429
+     * problem+json with {@code Retry-After}.
+     */
+    @WithDefault("8")
+    int maxQueuedImports();
+
+    /** Seconds sent in {@code Retry-After} when the import queue is full. */
+    @WithDefault("60")
+    int importRetryAfterSeconds();
 
     /**
      * Per-dataset policy, e.g. {@code distillery.ingest.datasets."btcv-liver".spacing=3,3,3}. A

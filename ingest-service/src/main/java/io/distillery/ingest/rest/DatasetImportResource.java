@@ -28,9 +28,13 @@ public class DatasetImportResource {
   @Operation(
       summary = "Import a dataset folder",
       description =
-          "source: a server folder under the configured import roots, or s3://bucket/prefix."
+          "source: a server folder under the configured import roots, or s3://bucket/prefix"
+              + " under the configured S3 import sources (403 otherwise), within the object-count"
+              + " and total-size caps (400 naming the limit otherwise)."
               + " datasetId defaults to the dataset.json name; split defaults to train for"
-              + " labelled and unlabelled for unlabelled cases; modality to the channel name.")
+              + " labelled and unlabelled for unlabelled cases; modality to the channel name."
+              + " Imports run one at a time; when distillery.ingest.max-queued-imports already"
+              + " wait, 429 with Retry-After.")
   public Response start(ImportCommand command) {
     DatasetImport started = imports.start(command);
     return Response.accepted(started)

@@ -1,6 +1,8 @@
 package io.distillery.ingest.rest;
 
+import io.distillery.ingest.ImportQueueFullException;
 import io.distillery.ingest.InvalidRequestException;
+import io.distillery.ingest.SourceNotAllowedException;
 import io.distillery.ingest.config.IngestConfig;
 import io.distillery.volumeio.VolumeException;
 import jakarta.inject.Inject;
@@ -29,6 +31,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     int status;
     String title;
     String detail;
+    Integer retryAfter = null;
     if (error instanceof ProblemException problem) {
       status = problem.status();
       title = problem.title();
@@ -37,6 +40,15 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       status = 400;
       title = "Invalid volume";
       detail = error.getMessage();
+    } else if (error instanceof SourceNotAllowedException) {
+      status = 403;
+      title = "Source not allowed";
+      detail = error.getMessage();
+    } else if (error instanceof ImportQueueFullException full) {
+      status = 429;
+      title = "Import queue full";
+      detail = error.getMessage();
+      retryAfter = full.retryAfterSeconds();
     } else if (error instanceof InvalidRequestException) {
       status = 400;
       title = "Invalid request";
@@ -62,7 +74,11 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     }
     Map<String, Object> body =
         problem(status, title, detail, uriInfo == null ? null : uriInfo.getPath());
-    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body);
+    if (retryAfter != null) {
+      response.header("Retry-After", retryAfter);
+    }
+    return response.build();
   }
 
   /** The members of a problem document (RFC 9457); {@code instance} is left out when null. */

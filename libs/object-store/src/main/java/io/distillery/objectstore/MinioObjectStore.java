@@ -205,6 +205,14 @@ public final class MinioObjectStore implements ObjectStore {
 
   @Override
   public List<ObjectSummary> list(String bucket, String prefix) {
+    return list(bucket, prefix, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public List<ObjectSummary> list(String bucket, String prefix, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
     String p = prefix == null ? "" : prefix;
     // The iterable fetches page after page lazily; a failure restarts the whole listing.
     return retrier.run(
@@ -219,9 +227,12 @@ public final class MinioObjectStore implements ObjectStore {
                       .bucket(bucket)
                       .prefix(p)
                       .recursive(true)
-                      .maxKeys(settings.listPageSize())
+                      .maxKeys(Math.min(settings.listPageSize(), limit))
                       .build());
           for (Result<Item> result : results) {
+            if (objects.size() >= limit) {
+              break;
+            }
             Item item = result.get();
             if (!item.isDir()) {
               objects.add(

@@ -57,6 +57,13 @@ public interface ObjectStore extends AutoCloseable {
   /** All objects whose key starts with {@code prefix} (recursively, across all pages). */
   List<ObjectSummary> list(String bucket, String prefix);
 
+  /**
+   * The first {@code limit} objects (in key order) whose key starts with {@code prefix}; the
+   * listing stops there, so that a caller checking a cap ({@code limit = cap + 1}) does not list a
+   * whole bucket first.
+   */
+  List<ObjectSummary> list(String bucket, String prefix, int limit);
+
   /** Deletes the object; deleting a missing key is not an error (S3 semantics). */
   void delete(String bucket, String key);
 

@@ -192,6 +192,22 @@ class MinioObjectStoreTest {
   }
 
   @Test
+  void listWithALimitStopsThereInKeyOrder() {
+    try (ObjectStore smallPages = MinioObjectStore.create(settings(s3).withListPageSize(2))) {
+      for (String key : List.of("cap/e", "cap/a", "cap/d", "cap/b", "cap/c")) {
+        smallPages.put(bucket, key, new byte[] {1}, null);
+      }
+
+      assertThat(smallPages.list(bucket, "cap/", 3))
+          .extracting(ObjectSummary::key)
+          .containsExactly("cap/a", "cap/b", "cap/c");
+      assertThat(smallPages.list(bucket, "cap/", 6)).hasSize(5);
+      assertThatThrownBy(() -> smallPages.list(bucket, "cap/", 0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void concurrentEnsureBucketAllSucceed() throws Exception {
     String shared = "race-" + UUID.randomUUID();
     int racers = 6;

@@ -2,6 +2,7 @@ package io.distillery.trainer.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /**
  * Configuration of the student-trainer, under the {@code distillery} prefix. Every property can be
@@ -29,6 +30,27 @@ public interface TrainerConfig {
     /** Resume unfinished jobs found in the object store when the service starts. */
     @WithDefault("true")
     boolean resumeOnStart();
+
+    /**
+     * Jobs that may wait in the queue (state {@code QUEUED}) behind the running ones; one more gets
+     * 429 problem+json with {@code Retry-After} over REST, and waits on its topic over Kafka. Jobs
+     * resumed at start are not refused.
+     */
+    @WithDefault("16")
+    int maxQueuedJobs();
+
+    /** Seconds sent in {@code Retry-After} when the job queue is full. */
+    @WithDefault("60")
+    int retryAfterSeconds();
+
+    /**
+     * Largest native memory one training step may be estimated to need (network, patch and batch;
+     * see {@code TrainingStepMemory}); a job spec above it is refused with 400 problem+json (a dead
+     * letter over Kafka) giving the estimate and the limit. Absent: the machine's physical memory
+     * less the maximum heap and 1 GiB for libtorch and the JVM, divided by {@link
+     * #maxConcurrentJobs()}.
+     */
+    Optional<Long> maxStepMemoryBytes();
   }
 
   /** S3 endpoint and credentials. */
@@ -37,13 +59,15 @@ public interface TrainerConfig {
     @WithDefault("http://127.0.0.1:9000")
     String endpoint();
 
-    /** Access key id. */
-    @WithDefault("distillery")
-    String accessKey();
+    /**
+     * Access key id. Required: only the dev and test profiles set one ({@code
+     * application.properties}); a service started without it refuses to start (see {@code
+     * ObjectStoreProducer}).
+     */
+    Optional<String> accessKey();
 
-    /** Secret access key. */
-    @WithDefault("distillery-secret")
-    String secretKey();
+    /** Secret access key. Required, as {@link #accessKey()}. */
+    Optional<String> secretKey();
 
     /** Region sent with signed requests. */
     @WithDefault("us-east-1")

@@ -8,6 +8,7 @@ import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.TrainingRequested;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
 import io.distillery.trainer.InvalidJobSpecException;
+import io.distillery.trainer.JobQueueFullException;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpecParser;
 import io.distillery.trainer.service.JobManager;
@@ -24,8 +25,11 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@link TrainingRequested}: the event's {@code kind}, {@code method} and {@code jobId}
  * complete its {@code spec}; the job is queued (a known job id is not run twice). Invalid events
- * and refused specs are dead-lettered with the reason; an unavailable object store is retried with
- * back-off first; any other failure is dead-lettered too, so that no record stops the channel.
+ * and refused specs (a training step estimated not to fit included) are dead-lettered with the
+ * reason; an unavailable object store is retried with back-off first; while the job queue is full
+ * the request waits on its topic, tried again every {@code retry-after-seconds} until a queued job
+ * starts or is cancelled (beyond the bound the topic is the queue); any other failure is
+ * dead-lettered too, so that no record stops the channel.
  */
 @ApplicationScoped
 public class TrainingRequestedConsumer {
@@ -44,6 +48,7 @@ public class TrainingRequestedConsumer {
       headers.put(h.key(), h.value());
     }
     long backoffMs = 1000;
+    boolean waiting = false;
     for (int attempt = 1; ; attempt++) {
       try {
         TrainingRequested event =
@@ -63,6 +68,13 @@ public class TrainingRequestedConsumer {
         }
         Thread.sleep(backoffMs);
         backoffMs *= 2;
+      } catch (JobQueueFullException e) {
+        if (!waiting) {
+          LOG.infof("training request %s waits: %s", record.key(), e.getMessage());
+          waiting = true;
+        }
+        Thread.sleep(Math.max(1, e.retryAfterSeconds()) * 1000L);
+        attempt--;
       } catch (InvalidEventException | InvalidJobSpecException e) {
         publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
         return;

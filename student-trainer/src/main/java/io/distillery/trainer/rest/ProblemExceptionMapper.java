@@ -1,5 +1,7 @@
 package io.distillery.trainer.rest;
 
+import io.distillery.trainer.InvalidJobSpecException;
+import io.distillery.trainer.JobQueueFullException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -24,10 +26,20 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     int status;
     String title;
     String detail;
+    Integer retryAfter = null;
     if (error instanceof ProblemException problem) {
       status = problem.status();
       title = problem.title();
       detail = problem.getMessage();
+    } else if (error instanceof InvalidJobSpecException invalid) {
+      status = 400;
+      title = "Invalid job spec";
+      detail = String.join("; ", invalid.reasons());
+    } else if (error instanceof JobQueueFullException full) {
+      status = 429;
+      title = "Job queue full";
+      detail = full.getMessage();
+      retryAfter = full.retryAfterSeconds();
     } else if (error instanceof WebApplicationException web) {
       status = web.getResponse().getStatus();
       title =
@@ -49,6 +61,10 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     if (uriInfo != null) {
       body.put("instance", uriInfo.getPath());
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body);
+    if (retryAfter != null) {
+      response.header("Retry-After", retryAfter);
+    }
+    return response.build();
   }
 }

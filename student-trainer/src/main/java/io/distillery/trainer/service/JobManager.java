@@ -1,6 +1,8 @@
 package io.distillery.trainer.service;
 
 import io.distillery.contracts.events.TrainingProgressed;
+import io.distillery.trainer.InvalidJobSpecException;
+import io.distillery.trainer.JobQueueFullException;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobState;
 import io.distillery.trainer.JobStatus;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +32,9 @@ import org.jboss.logging.Logger;
  * distillery.trainer.max-concurrent-jobs} workers (default 1), tracks their status, persists it in
  * the object store and publishes {@code TrainingProgressed} on state changes and progress. At start
  * it lists the stored jobs and re-queues unfinished ones, which resume from their last checkpoint.
- * A job id is run once: submitting a known id returns the existing job.
+ * A job id is run once: submitting a known id returns the existing job. A new job is refused when
+ * its training step is estimated not to fit ({@link StepMemoryCheck}) or when {@code
+ * distillery.trainer.max-queued-jobs} jobs already wait ({@link JobQueueFullException}).
  */
 @ApplicationScoped
 public class JobManager {
@@ -40,6 +45,7 @@ public class JobManager {
   @Inject JobRunner runner;
   @Inject EventPublisher publisher;
   @Inject TrainingMetrics metrics;
+  @Inject StepMemoryCheck stepMemory;
 
   private final Map<String, JobStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cancelRequests = new ConcurrentHashMap<>();
@@ -83,7 +89,12 @@ public class JobManager {
     }
   }
 
-  /** Queues {@code spec}; a known job id returns the existing status unchanged. */
+  /**
+   * Queues {@code spec}; a known job id returns the existing status unchanged.
+   *
+   * @throws InvalidJobSpecException when the training step is estimated not to fit
+   * @throws JobQueueFullException when {@code max-queued-jobs} jobs already wait
+   */
   public synchronized JobStatus submit(JobSpec spec) {
     JobStatus existing = statuses.get(spec.jobId());
     if (existing == null) {
@@ -92,6 +103,21 @@ public class JobManager {
     if (existing != null) {
       statuses.putIfAbsent(spec.jobId(), existing);
       return existing;
+    }
+    stepMemory.check(spec);
+    int maxQueued = config.trainer().maxQueuedJobs();
+    long queuedJobs = statuses.values().stream().filter(s -> s.state() == JobState.QUEUED).count();
+    if (queuedJobs >= maxQueued) {
+      int retryAfter = config.trainer().retryAfterSeconds();
+      throw new JobQueueFullException(
+          String.format(
+              Locale.ROOT,
+              "the job queue is full: %d jobs wait (distillery.trainer.max-queued-jobs=%d);"
+                  + " retry after %d s",
+              queuedJobs,
+              maxQueued,
+              retryAfter),
+          retryAfter);
     }
     store.saveSpec(spec);
     JobStatus queued = JobStatus.queued(spec, Instant.now());

@@ -726,7 +726,7 @@ public class JobRunner {
    * The job's network with auxiliary deep-supervision heads when the job's {@code deepSupervision}
    * switch is on (supervised, KD and MS-KD jobs).
    */
-  private static NetworkSpec deeplySupervisedNetwork(JobSpec spec) {
+  static NetworkSpec deeplySupervisedNetwork(JobSpec spec) {
     return network(
         spec.network(), spec.classes().size(), 1, null, spec.hyper("deepSupervision") != 0);
   }

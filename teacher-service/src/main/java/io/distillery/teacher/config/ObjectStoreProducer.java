@@ -2,22 +2,45 @@ package io.distillery.teacher.config;
 
 import io.distillery.objectstore.MinioObjectStore;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.objectstore.S3Credentials;
 import io.distillery.objectstore.S3Settings;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.net.URI;
 
-/** Supplies the service's {@link ObjectStore} from {@link TeacherConfig.S3}. */
+/**
+ * Supplies the service's {@link ObjectStore} from {@link TeacherConfig.S3}, and refuses to start
+ * the service without S3 credentials: there are no built-in ones outside the dev and test profiles.
+ */
 public class ObjectStoreProducer {
+
+  /**
+   * Checks the credentials before anything else starts (other startup observers reach the store and
+   * would only log its failure), so that a service without them exits with the message.
+   */
+  void requireCredentials(
+      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
+      TeacherConfig config) {
+    credentials(config.s3());
+  }
 
   @Produces
   @Singleton
   ObjectStore objectStore(TeacherConfig config) {
     TeacherConfig.S3 s3 = config.s3();
+    S3Credentials credentials = credentials(s3);
     return MinioObjectStore.create(
-        S3Settings.of(URI.create(s3.endpoint()), s3.accessKey(), s3.secretKey())
+        S3Settings.of(URI.create(s3.endpoint()), credentials.accessKey(), credentials.secretKey())
             .withRegion(s3.region()));
+  }
+
+  private static S3Credentials credentials(TeacherConfig.S3 s3) {
+    return S3Credentials.require("distillery.s3", s3.accessKey(), s3.secretKey());
   }
 
   void close(@Disposes ObjectStore store) {

@@ -2,6 +2,7 @@ package io.distillery.teacher.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /**
  * Configuration of the teacher-service, under the {@code distillery} prefix. Every property can be
@@ -47,13 +48,15 @@ public interface TeacherConfig {
     @WithDefault("http://127.0.0.1:9000")
     String endpoint();
 
-    /** Access key id. */
-    @WithDefault("distillery")
-    String accessKey();
+    /**
+     * Access key id. Required: only the dev and test profiles set one ({@code
+     * application.properties}); a service started without it refuses to start (see {@code
+     * ObjectStoreProducer}).
+     */
+    Optional<String> accessKey();
 
-    /** Secret access key. */
-    @WithDefault("distillery-secret")
-    String secretKey();
+    /** Secret access key. Required, as {@link #accessKey()}. */
+    Optional<String> secretKey();
 
     /** Region sent with signed requests. */
     @WithDefault("us-east-1")

@@ -12,14 +12,32 @@ public final class TrainerClient {
     this.rest = rest;
   }
 
+  /** Wait between submissions while the trainer's job queue is full (429). */
+  static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(30);
+
   /**
-   * Submits a job spec (the JSON form of student-trainer/README.md's "Job spec").
+   * Submits a job spec (the JSON form of student-trainer/README.md's "Job spec"); while the
+   * trainer's job queue is full (429) it submits again every {@link #QUEUE_FULL_WAIT}.
    *
    * @return the job's status as the trainer answered (202)
    * @throws ServiceCallException with every reason when the spec is refused (400)
    */
   public JsonNode submit(JsonNode spec) {
-    return rest.postJson("/api/v1/jobs", spec, Duration.ofSeconds(60));
+    while (true) {
+      try {
+        return rest.postJson("/api/v1/jobs", spec, Duration.ofSeconds(60));
+      } catch (ServiceCallException e) {
+        if (e.status() != 429) {
+          throw e;
+        }
+        try {
+          Thread.sleep(QUEUE_FULL_WAIT.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**
