@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Its own bucket keeps the jobs it leaves away from the other tests' trainers.
  */
 @QuarkusTest
-@Tag("quarkus")
+@Tag("quarkus-own-profile")
 @TestProfile(JobLimitsTest.Limits.class)
 @QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
 class JobLimitsTest {

@@ -520,7 +520,8 @@ class TrainingJobsTest {
             network: {name: UNet3d, baseWidth: 8, depth: 2}
             budget: {steps: 2, batchSize: 1, patchSize: 16}
             hyperParameters: {learningRate: 0.003}
-            """)
+            """
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .post("/api/v1/jobs/resolve")
         .then()
         .statusCode(200)
