@@ -128,8 +128,8 @@ public record DemoPreset(
    * The default on the BTCV folders of {@code ../shared/data} (the training recipe's grid,
    * docs/quality.md): 3 mm, 64³ patches, four UNet3d w8 d4 teachers of {@value
    * #REAL_TEACHER_MINUTES} min each on their five cases, a UNet3d w8 d4 MS-KD student of {@value
-   * #REAL_STUDENT_MINUTES} min (the trainer's MS-KD defaults: pseudo-labels, Adam 2e-3; the student
-   * of run S12 in docs/quality.md found its organs only from about 400 steps on, so it gets more
+   * #REAL_STUDENT_MINUTES} min (the trainer's MS-KD default Adam 2e-3; the depth-4 students of runs
+   * S12 and S13 in docs/quality.md found their organs only from about 350 steps on, so it gets more
    * minutes than in D2; this preset was not re-run after the change).
    */
   public static final DemoPreset REAL_DEFAULT =
