@@ -36,13 +36,7 @@ public class JobResource {
   @POST
   @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
   public Response submit(String body, @HeaderParam("Content-Type") String contentType) {
-    boolean yaml = contentType != null && contentType.contains("yaml");
-    JobSpec spec;
-    try {
-      spec = JobSpecParser.parse(body, yaml, "job-" + UUID.randomUUID());
-    } catch (InvalidJobSpecException e) {
-      throw new ProblemException(400, "Invalid job spec", String.join("; ", e.reasons()));
-    }
+    JobSpec spec = parse(body, contentType);
     JobStatus status = manager.submit(spec);
     return Response.accepted(status).location(URI.create("/api/v1/jobs/" + status.jobId())).build();
   }
@@ -57,13 +51,18 @@ public class JobResource {
   @Path("/resolve")
   @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
   public Response resolve(String body, @HeaderParam("Content-Type") String contentType) {
+    JobSpec spec = parse(body, contentType);
+    return Response.ok(JobSpecParser.toJson(spec), MediaType.APPLICATION_JSON).build();
+  }
+
+  /**
+   * The spec of a request body, YAML when the content type says so; an invalid one throws {@link
+   * InvalidJobSpecException}, which {@link ProblemExceptionMapper} answers with 400 and every
+   * reason.
+   */
+  private static JobSpec parse(String body, String contentType) {
     boolean yaml = contentType != null && contentType.contains("yaml");
-    try {
-      JobSpec spec = JobSpecParser.parse(body, yaml, "job-" + UUID.randomUUID());
-      return Response.ok(JobSpecParser.toJson(spec), MediaType.APPLICATION_JSON).build();
-    } catch (InvalidJobSpecException e) {
-      throw new ProblemException(400, "Invalid job spec", String.join("; ", e.reasons()));
-    }
+    return JobSpecParser.parse(body, yaml, "job-" + UUID.randomUUID());
   }
 
   @GET

@@ -295,7 +295,7 @@ public final class ProtocolRunner {
    * their training minutes plus the protocol's fixed time; under a step budget the steps (each
    * job's ETA follows from the trainer's measured step time while it runs).
    */
-  String estimate(java.util.Set<String> reused) {
+  String estimate(Set<String> reused) {
     long toTrain = protocol.jobs().stream().filter(j -> !reused.contains(j.key())).count();
     Budget b = protocol.budget();
     String training =

@@ -1,6 +1,5 @@
 package io.distillery.tools.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,10 +7,7 @@ import io.distillery.tools.UsageException;
 import io.distillery.tools.protocol.Protocol.DataUse;
 import io.distillery.tools.protocol.Protocol.Job;
 import io.distillery.tools.protocol.Protocol.Role;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -451,15 +447,7 @@ public final class Protocols {
    * @return the version
    */
   static String versionReusable(ObjectNode spec, String id, long seed) {
-    ObjectNode keyed = spec.deepCopy();
-    keyed.remove(List.of("jobId", "modelVersion"));
-    String version;
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(keyed));
-      version = "s" + seed + "-" + HexFormat.of().formatHex(digest).substring(0, 10);
-    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
-      throw new IllegalStateException("cannot hash a job spec", e);
-    }
+    String version = "s" + seed + "-" + JobVersions.hash(spec);
     spec.put("modelVersion", version);
     spec.put("jobId", id + "-" + version);
     return version;
