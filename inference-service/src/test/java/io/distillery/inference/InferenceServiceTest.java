@@ -15,9 +15,9 @@ import io.distillery.contracts.events.SegmentationCompleted;
 import io.distillery.contracts.events.SegmentationRequested;
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.TopicProbe;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;
@@ -62,14 +62,14 @@ class InferenceServiceTest {
   static final double RADIUS_MM = 14;
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   private final EventCodec codec = new EventCodec();
 
   @BeforeEach
   void modelIsPublished() throws Exception {
     if (versions().isEmpty()) {
-      TestModels.publish(store, config.s3().bucket(), MODEL, "1", List.of("background", "organ"));
+      TestModels.publish(store, s3Config.bucket(), MODEL, "1", List.of("background", "organ"));
       await().atMost(Duration.ofSeconds(90)).until(() -> versions().contains("1"));
     }
   }
@@ -267,10 +267,8 @@ class InferenceServiceTest {
                         .statusCode()));
       }
       // Two new versions while those run: with 2 versions kept, version 1 is retired mid-flight.
-      TestModels.publish(
-          store, config.s3().bucket(), MODEL, "2", List.of("background", "organ-v2"));
-      TestModels.publish(
-          store, config.s3().bucket(), MODEL, "3", List.of("background", "organ-v3"));
+      TestModels.publish(store, s3Config.bucket(), MODEL, "2", List.of("background", "organ-v2"));
+      TestModels.publish(store, s3Config.bucket(), MODEL, "3", List.of("background", "organ-v3"));
       for (Future<Integer> f : inFlight) {
         assertThat(f.get()).isEqualTo(200);
       }
@@ -304,7 +302,7 @@ class InferenceServiceTest {
   @Test
   @Order(6)
   void asyncRequestCompletesWithAStoredLabelMap() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     Volume image = lasImage(5);
     StoredObject input =
         store.put(
@@ -383,7 +381,7 @@ class InferenceServiceTest {
   @Test
   @Order(7)
   void aRedeliveredRequestWhoseResultIsStoredIsAnnouncedAgainWithTheSameId() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     String requestId = "req-stored-1";
     Volume image = lasImage(6);
     StoredObject input = storeInput(requestId, image);
@@ -439,7 +437,7 @@ class InferenceServiceTest {
   @Test
   @Order(8)
   void aRedeliveredRequestWhoseResultIsStoredWithoutItsRecordCompletes() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     String requestId = "req-stored-2";
     Volume image = lasImage(7);
     StoredObject input = storeInput(requestId, image);
@@ -472,7 +470,7 @@ class InferenceServiceTest {
   @Test
   @Order(9)
   void aRequestThatCannotBeHandledIsDeadLetteredAndTheNextOneCompletes() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     StoredObject input = storeInput("req-poison-1", lasImage(8));
     store.put(
         bucket,
@@ -507,7 +505,7 @@ class InferenceServiceTest {
                 Map.of(
                     "params",
                     new ObjectRef(
-                        config.s3().bucket(),
+                        s3Config.bucket(),
                         ObjectKeys.modelFile("poison-model", "1", "model.params"),
                         missing,
                         10,
@@ -519,7 +517,7 @@ class InferenceServiceTest {
             null);
     TopicProbe.shared().send(poison.topic(), poison.key(), poison.headers(), poison.payload());
     TestModels.publish(
-        store, config.s3().bucket(), "after-poison", "1", List.of("background", "organ"));
+        store, s3Config.bucket(), "after-poison", "1", List.of("background", "organ"));
 
     await()
         .atMost(Duration.ofSeconds(90))
@@ -569,7 +567,7 @@ class InferenceServiceTest {
 
   private StoredObject storeInput(String requestId, Volume image) throws java.io.IOException {
     return store.put(
-        config.s3().bucket(),
+        s3Config.bucket(),
         ObjectKeys.segmentation(requestId, "input.nii.gz"),
         SyntheticVolumes.niftiGz(image),
         "application/gzip");

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.distillery.contracts.Topics;
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.MetricsCatalogueCheck;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +32,7 @@ class MetricsCatalogueTest {
   private static final String MODEL = "metrics-catalogue-model";
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   @TestHTTPResource("/q/metrics")
   URI metrics;
@@ -42,7 +42,7 @@ class MetricsCatalogueTest {
 
   @Test
   void everyCatalogueMetricOfThisServiceIsExportedOnceItsPathsRan() throws Exception {
-    TestModels.publish(store, config.s3().bucket(), MODEL, "1", List.of("background", "organ"));
+    TestModels.publish(store, s3Config.bucket(), MODEL, "1", List.of("background", "organ"));
     await()
         .atMost(Duration.ofSeconds(90))
         .until(

@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.devstack.DevStackTestResource;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -30,11 +30,11 @@ class ObjectKeyAccessTest {
   static final String MODEL = "object-key-probe";
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   @Test
   void keysOutsideTheServicesOwnInputsAreRefusedBeforeAnyRead() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     store.ensureBucket(bucket);
     // Real objects, so that a refusal cannot be a 404 in disguise.
     byte[] image =
@@ -84,7 +84,7 @@ class ObjectKeyAccessTest {
 
   @Test
   void aStoredInputUnderTheAllowedPrefixIsSegmented() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     TestModels.publish(
         TestModels.untrained(), store, bucket, MODEL, "1", List.of("background", "organ"));
     await()

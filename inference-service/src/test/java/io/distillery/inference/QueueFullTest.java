@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.distillery.devstack.DevStackTestResource;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +48,7 @@ class QueueFullTest {
   }
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
   @Inject SegmentationService service;
 
   @TestHTTPResource("/")
@@ -60,7 +60,7 @@ class QueueFullTest {
     TestModels.publish(
         TestModels.untrained(),
         store,
-        config.s3().bucket(),
+        s3Config.bucket(),
         model,
         "1",
         List.of("background", "organ"));
@@ -120,7 +120,7 @@ class QueueFullTest {
     TestModels.publish(
         TestModels.untrained(),
         store,
-        config.s3().bucket(),
+        s3Config.bucket(),
         model,
         "1",
         List.of("background", "organ"));

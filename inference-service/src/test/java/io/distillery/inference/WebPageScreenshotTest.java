@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.devstack.DevStackTestResource;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.IntensityNormalization;
@@ -25,6 +24,7 @@ import io.distillery.segml.transforms.Patch;
 import io.distillery.segml.transforms.PatchSampler;
 import io.distillery.segml.transforms.TrainingCase;
 import io.distillery.segpipeline.SegmentationPipeline;
+import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;
@@ -70,7 +70,7 @@ class WebPageScreenshotTest {
   static final double SPACING = 4.0;
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   @TestHTTPResource("/")
   URL root;
@@ -176,14 +176,14 @@ class WebPageScreenshotTest {
       OnnxExporter.export(net, 0, dir.resolve("model.onnx"));
     }
     TestModels.publish(
-        dir, store, config.s3().bucket(), "btcv-liver-demo", "1", List.of("background", "liver"));
+        dir, store, s3Config.bucket(), "btcv-liver-demo", "1", List.of("background", "liver"));
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> given().get("/api/v1/models").asString().contains("btcv-liver-demo"));
 
     DatasetCase held = cases.get(cases.size() - 1);
     String key = ObjectKeys.segmentation("web-demo-" + held.id(), "input.nii.gz");
-    store.put(config.s3().bucket(), key, held.images().get(0), "application/gzip");
+    store.put(s3Config.bucket(), key, held.images().get(0), "application/gzip");
     Response labelsResponse =
         given()
             .queryParam("model", "btcv-liver-demo")

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.devstack.DevStackTestResource;
-import io.distillery.inference.config.InferenceConfig;
 import io.distillery.objectstore.ObjectStore;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +40,7 @@ class XssWebPageTest {
   static final String HOSTILE = "<img src=x onerror=alert(1)>";
 
   @Inject ObjectStore store;
-  @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   @TestHTTPResource("/")
   URL root;
@@ -54,7 +54,7 @@ class XssWebPageTest {
     TestModels.publish(
         TestModels.untrained(),
         store,
-        config.s3().bucket(),
+        s3Config.bucket(),
         MODEL,
         "1",
         List.of("background", HOSTILE));
@@ -63,7 +63,7 @@ class XssWebPageTest {
         .until(() -> given().get("/api/v1/models").asString().contains("\"" + MODEL + "\""));
     String key = ObjectKeys.segmentation("xss-page", "input.nii.gz");
     store.put(
-        config.s3().bucket(),
+        s3Config.bucket(),
         key,
         SyntheticVolumes.niftiGz(
             SyntheticVolumes.image(

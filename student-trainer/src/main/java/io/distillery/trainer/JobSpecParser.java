@@ -187,8 +187,8 @@ public final class JobSpecParser {
         requireCount(teachers, 1, Integer.MAX_VALUE, method, errors);
         requireDistinct(teachers, method, errors);
       }
-      case MSKD -> requireCount(teachers, 1, 1, method, errors);
-      case MS_KD -> requireCount(teachers, 1, classes.size() - 1, method, errors);
+      case STRUCTURED_KD -> requireCount(teachers, 1, 1, method, errors);
+      case MULTI_BINARY_TEACHERS -> requireCount(teachers, 1, classes.size() - 1, method, errors);
       case CROSS_TEACHING_OFFLINE -> requireCount(teachers, 1, 2, method, errors);
       default -> {
         if (!teachers.isEmpty()) {
@@ -299,7 +299,7 @@ public final class JobSpecParser {
         // [our choice] partial labels completed by the teachers' hard decisions (PseudoLabels).
         d.put("pseudoLabels", 0.0);
       }
-      case MS_KD -> {
+      case MULTI_BINARY_TEACHERS -> {
         d.put("temperature", 1.0);
         d.put("featureWeight", 0.1);
         d.put("partialLabelWeight", 1.0);
@@ -315,7 +315,7 @@ public final class JobSpecParser {
         d.put("pseudoLabels", 0.0);
         d.put("learningRate", 2e-3);
       }
-      case MSKD -> {
+      case STRUCTURED_KD -> {
         d.put("temperature", 4.0);
         d.put("kdWeight", 0.1);
         d.put("ffdWeight", 0.9);
@@ -650,7 +650,9 @@ public final class JobSpecParser {
                   : max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max)
               + " teacher(s) in 'teachers', got "
               + teachers.size()
-              + (method == Method.MS_KD ? " (at most one per foreground class)" : ""));
+              + (method == Method.MULTI_BINARY_TEACHERS
+                  ? " (at most one per foreground class)"
+                  : ""));
     }
   }
 

@@ -16,10 +16,17 @@ public enum Method {
    * the job's foreground classes, combined per voxel into one target ({@code KdTargets}).
    */
   KD("distill", "kd", true),
-  /** MS-KD (Feng et al., arXiv 2108.02559) from K single-organ teachers' stored outputs. */
-  MS_KD("distill", "ms-kd", true),
-  /** MSKD (Comput Biol Med 2023): KD(T=4) + FFD + RGD from a multi-organ teacher. */
-  MSKD("distill", "mskd", true),
+  /**
+   * MS-KD, wire name {@code ms-kd} (Feng et al., arXiv 2108.02559): a multi-organ student from K
+   * binary (single-organ) teachers' stored outputs. Named for what it does, so that it cannot be
+   * confused with {@link #STRUCTURED_KD} ({@code mskd}).
+   */
+  MULTI_BINARY_TEACHERS("distill", "ms-kd", true),
+  /**
+   * MSKD, wire name {@code mskd} (Comput Biol Med 2023): structured KD, KD(T=4) + FFD + RGD from a
+   * multi-organ teacher to a lightweight student.
+   */
+  STRUCTURED_KD("distill", "mskd", true),
   /** Student from the averaged stored soft labels of two cross-teaching teachers (Choi 2022). */
   CROSS_TEACHING_OFFLINE("distill", "cross-teaching-offline", true),
   /** Dou et al. TMI 2020: one network, shared kernels, per-modality norms, prototype KL. */

@@ -13,7 +13,7 @@ import io.distillery.contracts.events.TrainingRequested;
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.trainer.config.TrainerConfig;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -63,7 +63,7 @@ class JobLimitsTest {
       """;
 
   @Inject ObjectStore store;
-  @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
   private final EventCodec codec = new EventCodec();
 
   @Test
@@ -114,7 +114,7 @@ class JobLimitsTest {
     var spec = (com.fasterxml.jackson.databind.node.ObjectNode) codec.mapper().readTree(huge);
     spec.remove("jobId");
     TopicProbe probe = TopicProbe.shared();
-    new TestCatalog(store, config.s3().bucket(), probe)
+    new TestCatalog(store, s3Config.bucket(), probe)
         .send(
             new TrainingRequested(
                 "too-big-kafka", "teacher", "supervised", spec, "test", Instant.now()));
@@ -140,8 +140,8 @@ class JobLimitsTest {
   @Test
   void withOneJobRunningAndOneWaitingAThirdGets429AndAKafkaRequestWaits() throws Exception {
     TopicProbe probe = TopicProbe.shared();
-    store.ensureBucket(config.s3().bucket());
-    TestCatalog data = new TestCatalog(store, config.s3().bucket(), probe);
+    store.ensureBucket(s3Config.bucket());
+    TestCatalog data = new TestCatalog(store, s3Config.bucket(), probe);
     data.volume("limits-liver", "train", 61, "CT", Map.of("1", "liver"));
     data.volume("limits-liver", "train", 62, "CT", Map.of("1", "liver"));
     String spacing = TestCatalog.trainingSpacingMm();

@@ -9,7 +9,7 @@ import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.MetricsCatalogueCheck;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.trainer.config.TrainerConfig;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class MetricsCatalogueTest {
 
   @Inject ObjectStore store;
-  @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
 
   @TestHTTPResource("/q/metrics")
   URI metrics;
@@ -45,7 +45,7 @@ class MetricsCatalogueTest {
 
   @Test
   void everyCatalogueMetricOfThisServiceIsExportedOnceItsPathsRan() throws Exception {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     store.ensureBucket(bucket);
     TestCatalog data = new TestCatalog(store, bucket, TopicProbe.shared());
     // The cases (seeds) TrainingJobsTest trains on (11) and validates on (50), in the same roles:

@@ -24,7 +24,7 @@ import io.distillery.segml.checkpoint.Checkpoint;
 import io.distillery.segml.checkpoint.ModelCard;
 import io.distillery.segml.engine.EngineSelector;
 import io.distillery.segml.engine.InferenceEngine;
-import io.distillery.trainer.config.TrainerConfig;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -66,14 +66,14 @@ class TrainingJobsTest {
       """;
 
   @Inject ObjectStore store;
-  @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
   private final EventCodec codec = new EventCodec();
   private TopicProbe probe;
 
   @BeforeAll
   void catalogue() throws Exception {
     probe = TopicProbe.shared();
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     store.ensureBucket(bucket);
     TestCatalog data = new TestCatalog(store, bucket, probe);
     Map<String, String> both = Map.of("1", "liver", "2", "spleen");
@@ -208,7 +208,7 @@ class TrainingJobsTest {
                     + "\"publishTeachers\": [\"c-online-t1\", \"c-online-t2\"],"
                     + lite
                     + "}");
-    new TestCatalog(store, config.s3().bucket(), probe)
+    new TestCatalog(store, s3Config.bucket(), probe)
         .send(
             new TrainingRequested(
                 "c-online", "co-train", "cross-teaching-online", spec, "test", Instant.now()));
@@ -374,8 +374,7 @@ class TrainingJobsTest {
                 "distillery_training_validation_dice{class=\"liver\",job_id=\"d-kd\",modality=\"all\"}"))
         .body(containsString("distillery_training_step_seconds"));
     assertThat(
-            store.exists(
-                config.s3().bucket(), "jobs/d-kd/checkpoints/step-0000000002/position.json"))
+            store.exists(s3Config.bucket(), "jobs/d-kd/checkpoints/step-0000000002/position.json"))
         .isTrue();
   }
 
@@ -439,12 +438,10 @@ class TrainingJobsTest {
     // string naming the norm set differs.
     OnnxMl.GraphProto ct;
     OnnxMl.GraphProto mr;
-    try (InputStream in =
-        store.get(config.s3().bucket(), shared.files().get("onnx-CT").key(), true)) {
+    try (InputStream in = store.get(s3Config.bucket(), shared.files().get("onnx-CT").key(), true)) {
       ct = OnnxMl.ModelProto.parseFrom(in).getGraph();
     }
-    try (InputStream in =
-        store.get(config.s3().bucket(), shared.files().get("onnx-MR").key(), true)) {
+    try (InputStream in = store.get(s3Config.bucket(), shared.files().get("onnx-MR").key(), true)) {
       mr = OnnxMl.ModelProto.parseFrom(in).getGraph();
     }
     assertThat(mr).isEqualTo(ct);
@@ -533,7 +530,7 @@ class TrainingJobsTest {
 
     // The same refusal on Kafka ends in the dead-letter topic with the reason.
     var bad = codec.mapper().createObjectNode().put("classes", "not-a-list");
-    new TestCatalog(store, config.s3().bucket(), probe)
+    new TestCatalog(store, s3Config.bucket(), probe)
         .send(
             new TrainingRequested("bad-job", "teacher", "supervised", bad, "test", Instant.now()));
     await()

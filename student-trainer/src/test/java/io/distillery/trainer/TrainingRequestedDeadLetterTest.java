@@ -11,7 +11,7 @@ import io.distillery.contracts.events.TrainingRequested;
 import io.distillery.devstack.DevStackTestResource;
 import io.distillery.devstack.TopicProbe;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.trainer.config.TrainerConfig;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class TrainingRequestedDeadLetterTest {
 
   @Inject ObjectStore store;
-  @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
 
   @Test
   void aPoisonRequestIsDeadLetteredWithItsReasonAndTheNextRequestBecomesAJob() {
@@ -48,8 +48,8 @@ class TrainingRequestedDeadLetterTest {
     spec.putArray("datasets").addObject().put("id", "dlq-no-volumes");
     spec.putObject("network").put("name", "UNet3d").put("baseWidth", 8).put("depth", 2);
     spec.putObject("budget").put("steps", 2).put("batchSize", 1).put("patchSize", 16);
-    store.ensureBucket(config.s3().bucket());
-    new TestCatalog(store, config.s3().bucket(), probe)
+    store.ensureBucket(s3Config.bucket());
+    new TestCatalog(store, s3Config.bucket(), probe)
         .send(
             new TrainingRequested(
                 "dlq-next-job", "teacher", "supervised", spec, "test", Instant.now()));

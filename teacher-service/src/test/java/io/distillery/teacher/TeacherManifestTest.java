@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.distillery.contracts.VersionOrder;
 import io.distillery.teacher.service.TeacherRegistry;
 import io.distillery.teacher.service.TeacherRunner;
-import io.distillery.teacher.service.VersionOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

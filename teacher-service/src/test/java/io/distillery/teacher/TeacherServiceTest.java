@@ -132,7 +132,8 @@ class TeacherServiceTest {
                 consumer.subscribe(
                     List.of(
                         Topics.TEACHER_OUTPUTS_PRODUCED,
-                        Topics.deadLetter(Topics.VOLUME_INGESTED)));
+                        Topics.deadLetter(Topics.VOLUME_INGESTED),
+                        Topics.deadLetter(Topics.TEACHER_MODEL_PUBLISHED)));
                 while (listening) {
                   for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(Topics.TEACHER_OUTPUTS_PRODUCED)) {
@@ -315,6 +316,14 @@ class TeacherServiceTest {
                   headers))
           .get();
       TestVolumes.send(producer, Topics.VOLUME_INGESTED, encoded);
+      // The other consumer: an announcement that is not JSON.
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.TEACHER_MODEL_PUBLISHED,
+                  "poison-model-" + suffix,
+                  "{not json".getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
     await()
         .atMost(Duration.ofMinutes(2))
@@ -331,7 +340,11 @@ class TeacherServiceTest {
         .until(
             () ->
                 keysOf(deadLetters)
-                    .containsAll(List.of("poison-json-" + suffix, "poison-schema-" + suffix)));
+                    .containsAll(
+                        List.of(
+                            "poison-json-" + suffix,
+                            "poison-schema-" + suffix,
+                            "poison-model-" + suffix)));
     for (ConsumerRecord<String, byte[]> r : deadLetters) {
       if (r.key().endsWith(suffix)) {
         Header reason = r.headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER);

@@ -36,6 +36,11 @@ public final class Main {
       return 2;
     }
     Command command = commands.get(args[0]);
+    if (Arrays.asList(args).subList(1, args.length).stream()
+        .anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+      out.println(command.usage());
+      return 0;
+    }
     try {
       command.run(Arrays.copyOfRange(args, 1, args.length), out);
       return 0;

@@ -46,6 +46,17 @@ class MainTest {
   }
 
   @Test
+  void helpPrintsTheUsageAndRunsNothing() {
+    Main main = new Main().register("echo", echo());
+    assertThat(run(main, "echo", "boom", "--help")).isZero();
+    assertThat(run(main, "echo", "-h")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage: echo ARG")
+        .doesNotContain("echo boom");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void unknownOrMissingSubcommandExitsTwoNamingTheChoices() {
     Main main = new Main().register("echo", echo());
     assertThat(run(main, "nope")).isEqualTo(2);

@@ -15,36 +15,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "distillery")
 public interface InferenceConfig {
 
-  /** Object store connection. */
-  S3 s3();
-
   /** Model serving: workers, queue, versions kept, engines. */
   Inference inference();
-
-  /** S3 endpoint and credentials. */
-  interface S3 {
-    /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */
-    @WithDefault("http://127.0.0.1:9000")
-    String endpoint();
-
-    /**
-     * Access key id. Required: only the dev and test profiles set one ({@code
-     * application.properties}); a service started without it refuses to start (see {@code
-     * ObjectStoreProducer}).
-     */
-    Optional<String> accessKey();
-
-    /** Secret access key. Required, as {@link #accessKey()}. */
-    Optional<String> secretKey();
-
-    /** Region sent with signed requests. */
-    @WithDefault("us-east-1")
-    String region();
-
-    /** Bucket holding the platform's objects (see {@code ObjectKeys}). */
-    @WithDefault("distillery")
-    String bucket();
-  }
 
   /** How models are loaded and requests are run. */
   interface Inference {

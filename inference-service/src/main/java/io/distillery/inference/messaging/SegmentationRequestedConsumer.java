@@ -1,10 +1,8 @@
 package io.distillery.inference.messaging;
 
 import io.distillery.contracts.CloudEventHeaders;
-import io.distillery.contracts.DecodedEvent;
 import io.distillery.contracts.EventCodec;
 import io.distillery.contracts.EventType;
-import io.distillery.contracts.InvalidEventException;
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.contracts.ObjectRef;
 import io.distillery.contracts.Topics;
@@ -16,10 +14,12 @@ import io.distillery.inference.service.ResultEncoding;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectStoreUnavailableException;
-import io.distillery.objectstore.OutageRetry;
 import io.distillery.objectstore.StoredObject;
 import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
+import io.distillery.servicekit.EventConsumer;
+import io.distillery.servicekit.EventPublisher;
+import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReader;
 import io.smallrye.common.annotation.Blocking;
@@ -28,16 +28,13 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -63,66 +60,38 @@ import org.jboss.logging.Logger;
 public class SegmentationRequestedConsumer {
 
   private static final Logger LOG = Logger.getLogger(SegmentationRequestedConsumer.class);
-  static final int ATTEMPTS = 4;
-
-  /** While the object store is unavailable: 4 attempts, 1 s doubling, then dead letter. */
-  private static final OutageRetry RETRY = new OutageRetry(ATTEMPTS, Duration.ofSeconds(1));
-
+  @Inject EventConsumer events;
   @Inject EventCodec codec;
   @Inject SegmentationService service;
   @Inject ObjectStore store;
   @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
   @Inject EventPublisher publisher;
 
   @Incoming(Topics.SEGMENTATION_REQUESTED)
   @Blocking
   public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    Map<String, byte[]> headers = new HashMap<>();
-    for (Header h : record.headers()) {
-      headers.put(h.key(), h.value());
+    events.consume(
+        record,
+        SegmentationRequested.class,
+        decoded -> handle(validated(decoded.event()), decoded.cloudEvent().traceparent()));
+  }
+
+  /** Checks what the schema cannot: the request id, output and post-processing mode. */
+  private static SegmentationRequested validated(SegmentationRequested request) {
+    ObjectKeys.id(request.requestId());
+    String output = request.output();
+    if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
+      throw new IllegalArgumentException("output must be labels or probabilities: " + output);
     }
-    DecodedEvent<SegmentationRequested> decoded;
-    try {
-      decoded = codec.decode(headers, record.value(), SegmentationRequested.class);
-      ObjectKeys.id(decoded.event().requestId());
-      String output = decoded.event().output();
-      if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
-        throw new IllegalArgumentException("output must be labels or probabilities: " + output);
-      }
-      PostprocessMode.parse(decoded.event().postprocess());
-    } catch (InvalidEventException | IllegalArgumentException e) {
-      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-      return;
-    }
-    SegmentationRequested request = decoded.event();
-    String traceparent = decoded.cloudEvent().traceparent();
-    try {
-      RETRY.run("segmentation " + request.requestId(), () -> handle(request, traceparent));
-    } catch (ObjectStoreUnavailableException e) {
-      publisher.deadLetter(
-          record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      // Never fail the channel: with the "fail" failure strategy an exception out of this method
-      // stops consumption for good. Segmentation errors complete as FAILED inside handle(); what
-      // gets here (an unreadable stored record, a refused publish) is dead-lettered with the
-      // reason.
-      LOG.errorf(
-          e, "unexpected failure on %s key %s; dead-lettering", record.topic(), record.key());
-      publisher.deadLetter(
-          record.topic(),
-          record.key(),
-          headers,
-          record.value(),
-          e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+    PostprocessMode.parse(request.postprocess());
+    return request;
   }
 
   private void handle(SegmentationRequested request, String traceparent)
       throws InterruptedException {
     boolean probabilities = "probabilities".equals(request.output());
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     String key =
         ObjectKeys.segmentation(
             request.requestId(), probabilities ? "probabilities.zip" : "labels.nii.gz");

@@ -9,6 +9,8 @@ import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
+import io.distillery.servicekit.ProblemException;
+import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReadOptions;
 import io.distillery.volumeio.nifti.NiftiReader;
@@ -54,6 +56,7 @@ public class SegmentResource {
   @Inject SegmentationService service;
   @Inject ObjectStore store;
   @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
 
   /** The JSON answer of {@code output=volumes|preview}. */
   public record SegmentationView(
@@ -122,7 +125,7 @@ public class SegmentResource {
                 .withMaxDecompressedBytes(4L * config.inference().maxUploadBytes()));
     if (objectKey != null && !objectKey.isBlank()) {
       requireReadable(objectKey, config.inference().objectKeyPrefixes());
-      try (InputStream in = store.get(config.s3().bucket(), objectKey, true)) {
+      try (InputStream in = store.get(s3Config.bucket(), objectKey, true)) {
         return reader.readVolume(in);
       } catch (ObjectNotFoundException e) {
         throw new ProblemException(404, "Image Not Found", "no object " + objectKey);

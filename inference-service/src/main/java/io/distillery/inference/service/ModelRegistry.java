@@ -14,6 +14,7 @@ import io.distillery.segpipeline.ModelFiles;
 import io.distillery.segpipeline.ModelOpener;
 import io.distillery.segpipeline.ModelVersions;
 import io.distillery.segpipeline.TensorRtCache;
+import io.distillery.servicekit.S3Config;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,6 +51,7 @@ public class ModelRegistry {
   private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
   @Inject InferenceConfig config;
+  @Inject S3Config s3Config;
   @Inject ObjectStore store;
   @Inject MeterRegistry meters;
 
@@ -94,7 +96,7 @@ public class ModelRegistry {
 
   /** Lists {@code models/} and loads the latest version of each name not loaded yet. */
   public void loadLatestFromStore() {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     Map<String, Map<String, List<ObjectSummary>>> byName = new TreeMap<>();
     for (ObjectSummary s : store.list(bucket, ObjectKeys.modelsPrefix())) {
       String[] parts = s.key().split("/");

@@ -1,8 +1,6 @@
 package io.distillery.ingest.messaging;
 
 import io.distillery.contracts.DecodedEvent;
-import io.distillery.contracts.EventCodec;
-import io.distillery.contracts.InvalidEventException;
 import io.distillery.contracts.ObjectRef;
 import io.distillery.contracts.Topics;
 import io.distillery.contracts.events.VolumeSubmitted;
@@ -10,9 +8,7 @@ import io.distillery.ingest.IngestRequest;
 import io.distillery.ingest.InvalidRequestException;
 import io.distillery.ingest.service.IngestService;
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.objectstore.ObjectStoreException;
-import io.distillery.objectstore.ObjectStoreUnavailableException;
-import io.distillery.objectstore.OutageRetry;
+import io.distillery.servicekit.EventConsumer;
 import io.distillery.volumeio.VolumeException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,60 +18,35 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Treats {@link VolumeSubmitted} from upstream systems like an upload: fetches the referenced files
- * (checking their SHA-256 against the reference), then ingests them. Invalid events and volumes go
- * to the dead-letter topic with the reason; an unavailable object store is retried with back-off
- * before the record is dead-lettered, so a partition never blocks forever.
+ * (checking their SHA-256 against the reference), then ingests them. Failures follow the kit's
+ * {@link EventConsumer} policy: invalid events and volumes go to the dead-letter topic with the
+ * reason; an unavailable object store is retried with back-off before the record is dead-lettered,
+ * so a partition never blocks forever.
  */
 @ApplicationScoped
 public class VolumeSubmittedConsumer {
 
-  static final int ATTEMPTS = 4;
-
-  /** While the object store is unavailable: 4 attempts, 1 s doubling, then dead letter. */
-  private static final OutageRetry RETRY = new OutageRetry(ATTEMPTS, Duration.ofSeconds(1));
-
-  @Inject EventCodec codec;
+  @Inject EventConsumer events;
   @Inject IngestService ingest;
   @Inject ObjectStore store;
-  @Inject EventPublisher publisher;
 
   @Incoming(Topics.VOLUME_SUBMITTED)
   @Blocking
   public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    Map<String, byte[]> headers = new HashMap<>();
-    for (Header h : record.headers()) {
-      headers.put(h.key(), h.value());
-    }
-    try {
-      DecodedEvent<VolumeSubmitted> decoded =
-          codec.decode(headers, record.value(), VolumeSubmitted.class);
-      RETRY.run("submission " + record.key(), () -> handle(decoded));
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (ObjectStoreUnavailableException e) {
-      publisher.deadLetter(
-          record.topic(), record.key(), headers, record.value(), RETRY.exhaustedReason(e));
-    } catch (InvalidEventException
-        | InvalidRequestException
-        | VolumeException
-        | ObjectIntegrityOrMissing
-        | ObjectStoreException e) {
-      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.getMessage());
-    } catch (Exception e) {
-      // IOException and anything unexpected: never fail the channel, which would stop every
-      // partition; the record goes to the dead-letter topic with the reason.
-      publisher.deadLetter(record.topic(), record.key(), headers, record.value(), e.toString());
-    }
+    events.consume(
+        record,
+        VolumeSubmitted.class,
+        this::handle,
+        List.of(
+            InvalidRequestException.class, VolumeException.class, ObjectIntegrityOrMissing.class));
   }
 
   private void handle(DecodedEvent<VolumeSubmitted> decoded) throws IOException {

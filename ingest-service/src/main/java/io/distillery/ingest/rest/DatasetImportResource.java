@@ -3,6 +3,7 @@ package io.distillery.ingest.rest;
 import io.distillery.ingest.DatasetImport;
 import io.distillery.ingest.service.DatasetImportService;
 import io.distillery.ingest.service.DatasetImportService.ImportCommand;
+import io.distillery.servicekit.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -3,6 +3,8 @@ package io.distillery.ingest.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.ingest.config.IngestConfig;
+import io.distillery.servicekit.Problem;
+import io.distillery.servicekit.ProblemExceptionMapper;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -69,8 +71,7 @@ public class UploadLimitRoute {
     String body;
     try {
       body =
-          json.writeValueAsString(
-              ProblemExceptionMapper.problem(status, title, detail, context.request().path()));
+          json.writeValueAsString(Problem.of(status, title, detail).body(context.request().path()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a problem document is always serialisable", e);
     }

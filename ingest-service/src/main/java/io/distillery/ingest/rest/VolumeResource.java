@@ -6,6 +6,7 @@ import io.distillery.contracts.events.VolumeIngested;
 import io.distillery.ingest.IngestOutcome;
 import io.distillery.ingest.IngestRequest;
 import io.distillery.ingest.service.IngestService;
+import io.distillery.servicekit.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -8,10 +8,11 @@ import io.distillery.ingest.IngestOutcome;
 import io.distillery.ingest.IngestRequest;
 import io.distillery.ingest.InvalidRequestException;
 import io.distillery.ingest.config.IngestConfig;
-import io.distillery.ingest.messaging.EventPublisher;
 import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.StoredObject;
+import io.distillery.servicekit.EventPublisher;
+import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Grid;
 import io.distillery.volumeio.LabelVolume;
 import io.distillery.volumeio.Volume;
@@ -60,6 +61,7 @@ public class IngestService {
 
   @Inject ObjectStore store;
   @Inject IngestConfig config;
+  @Inject S3Config s3Config;
   @Inject EventPublisher publisher;
   @Inject EventCodec codec;
   @Inject PreviewRenderer previews;
@@ -96,7 +98,7 @@ public class IngestService {
 
   /** The record of an ingested volume, if ingestion completed. */
   public Optional<VolumeIngested> find(String volumeId) {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     try (InputStream in = store.get(bucket, ObjectKeys.volumeRecord(volumeId))) {
       return Optional.of(codec.fromJson(in.readAllBytes(), VolumeIngested.class));
     } catch (ObjectNotFoundException e) {
@@ -108,7 +110,7 @@ public class IngestService {
 
   /** Records of all ingested volumes, optionally filtered; null filters match everything. */
   public List<VolumeIngested> list(String datasetId, String split, String modality) {
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     List<VolumeIngested> result = new ArrayList<>();
     store.list(bucket, ObjectKeys.volumesPrefix()).stream()
         .filter(o -> o.key().endsWith("/volume.json"))
@@ -154,7 +156,7 @@ public class IngestService {
       canonicalLabel = canonicalLabel.map(l -> Resampler.toSpacing(l, s));
     }
 
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     Path dir = Files.createTempDirectory("ingest-" + volumeId);
     try {
       Path imageFile = dir.resolve("image.nii.gz");

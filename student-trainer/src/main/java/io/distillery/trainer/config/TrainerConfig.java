@@ -11,9 +11,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "distillery")
 public interface TrainerConfig {
 
-  /** Object store connection. */
-  S3 s3();
-
   /** Job execution. */
   Trainer trainer();
 
@@ -51,30 +48,5 @@ public interface TrainerConfig {
      * #maxConcurrentJobs()}.
      */
     Optional<Long> maxStepMemoryBytes();
-  }
-
-  /** S3 endpoint and credentials. */
-  interface S3 {
-    /** Endpoint URL of any S3 server, e.g. {@code http://minio:9000}. */
-    @WithDefault("http://127.0.0.1:9000")
-    String endpoint();
-
-    /**
-     * Access key id. Required: only the dev and test profiles set one ({@code
-     * application.properties}); a service started without it refuses to start (see {@code
-     * ObjectStoreProducer}).
-     */
-    Optional<String> accessKey();
-
-    /** Secret access key. Required, as {@link #accessKey()}. */
-    Optional<String> secretKey();
-
-    /** Region sent with signed requests. */
-    @WithDefault("us-east-1")
-    String region();
-
-    /** Bucket holding the platform's objects (see {@code ObjectKeys}). */
-    @WithDefault("distillery")
-    String bucket();
   }
 }

@@ -1,5 +1,6 @@
 package io.distillery.trainer.rest;
 
+import io.distillery.servicekit.ProblemException;
 import io.distillery.trainer.InvalidJobSpecException;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpecParser;
@@ -57,8 +58,7 @@ public class JobResource {
 
   /**
    * The spec of a request body, YAML when the content type says so; an invalid one throws {@link
-   * InvalidJobSpecException}, which {@link ProblemExceptionMapper} answers with 400 and every
-   * reason.
+   * InvalidJobSpecException}, which {@link TrainerProblems} answers with 400 and every reason.
    */
   private static JobSpec parse(String body, String contentType) {
     boolean yaml = contentType != null && contentType.contains("yaml");

@@ -1,13 +1,13 @@
 package io.distillery.trainer.service;
 
 import io.distillery.contracts.events.TrainingProgressed;
+import io.distillery.servicekit.EventPublisher;
 import io.distillery.trainer.InvalidJobSpecException;
 import io.distillery.trainer.JobQueueFullException;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobState;
 import io.distillery.trainer.JobStatus;
 import io.distillery.trainer.config.TrainerConfig;
-import io.distillery.trainer.messaging.EventPublisher;
 import io.distillery.trainer.training.TrainingCancelledException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.VersionOrder;
 import io.distillery.contracts.events.StudentModelPublished;
 import io.distillery.contracts.events.TeacherModelPublished;
 import io.distillery.contracts.events.TeacherOutputsProduced;
@@ -28,6 +29,8 @@ import io.distillery.segml.networks.NetworkSpec;
 import io.distillery.segml.networks.SegmentationNetwork;
 import io.distillery.segml.networks.UpsamplingMode;
 import io.distillery.segml.networks.blocks.ActivationKind;
+import io.distillery.servicekit.EventPublisher;
+import io.distillery.servicekit.S3Config;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpec.DataSelection;
 import io.distillery.trainer.JobSpec.NetworkConfig;
@@ -38,7 +41,6 @@ import io.distillery.trainer.JobStatus;
 import io.distillery.trainer.Method;
 import io.distillery.trainer.config.TrainerConfig;
 import io.distillery.trainer.messaging.CatalogReader;
-import io.distillery.trainer.messaging.EventPublisher;
 import io.distillery.trainer.training.BatchSource;
 import io.distillery.trainer.training.CaseLoader;
 import io.distillery.trainer.training.DataIndex;
@@ -87,6 +89,7 @@ public class JobRunner {
 
   @Inject ObjectStore store;
   @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
   @Inject JobStore jobs;
   @Inject CatalogReader catalog;
   @Inject EventPublisher publisher;
@@ -279,7 +282,7 @@ public class JobRunner {
   static SoftLabelMode softLabelMode(Method method) {
     return switch (method) {
       case KD, CROSS_TEACHING_OFFLINE -> SoftLabelMode.ALL_CLASSES;
-      case MS_KD -> SoftLabelMode.FOREGROUND_PER_ORGAN;
+      case MULTI_BINARY_TEACHERS -> SoftLabelMode.FOREGROUND_PER_ORGAN;
       default -> SoftLabelMode.NONE;
     };
   }
@@ -429,7 +432,7 @@ public class JobRunner {
       String version = t.version();
       if (version == null) {
         version =
-            spec.method() == Method.MSKD
+            spec.method() == Method.STRUCTURED_KD
                 ? latestStoredTeacher(t.id())
                 : index
                     .latestVersion(t.id())
@@ -581,7 +584,7 @@ public class JobRunner {
       DataIndex index,
       Map<String, String> teacherVersions,
       Map<String, List<String>> manifest) {
-    if (spec.method() != Method.MS_KD) {
+    if (spec.method() != Method.MULTI_BINARY_TEACHERS) {
       return new int[0];
     }
     if (!(spec.hyper("featureWeight") > 0)) {
@@ -652,7 +655,7 @@ public class JobRunner {
               trainGroups,
               spec.hyper("batchDice") != 0,
               spec.classes());
-      case MS_KD ->
+      case MULTI_BINARY_TEACHERS ->
           Objectives.msKd(
               init(manager, deeplySupervisedNetwork(spec)),
               batch,
@@ -677,7 +680,7 @@ public class JobRunner {
               trainGroups,
               spec::hyper,
               spec.classes());
-      case MSKD -> {
+      case STRUCTURED_KD -> {
         TeacherRef t = spec.teachers().get(0);
         SegmentationNetwork teacher =
             loadTeacher(t.id(), teacherVersions.get(t.id()), manager, spec);
@@ -770,14 +773,12 @@ public class JobRunner {
   }
 
   private String latestStoredTeacher(String teacherId) {
-    String prefix = "teachers/" + ObjectKeys.id(teacherId) + "/";
-    return store.list(config.s3().bucket(), prefix).stream()
+    String prefix = ObjectKeys.teacherVersionsPrefix(teacherId);
+    return store.list(s3Config.bucket(), prefix).stream()
         .map(ObjectSummary::key)
         .filter(k -> k.endsWith("/" + Checkpoint.CARD_FILE))
         .map(k -> k.substring(prefix.length(), k.indexOf('/', prefix.length())))
-        .max(
-            Comparator.comparingLong((String v) -> v.matches("\\d+") ? Long.parseLong(v) : -1)
-                .thenComparing(v -> v))
+        .max(VersionOrder.INSTANCE)
         .orElseThrow(
             () ->
                 new TrainingException(
@@ -790,7 +791,7 @@ public class JobRunner {
       Path dir = Files.createTempDirectory("teacher-" + id);
       for (String file : List.of(Checkpoint.CARD_FILE, Checkpoint.PARAMS_FILE)) {
         try (InputStream in =
-            store.get(config.s3().bucket(), ObjectKeys.teacherFile(id, version, file), true)) {
+            store.get(s3Config.bucket(), ObjectKeys.teacherFile(id, version, file), true)) {
           Files.copy(in, dir.resolve(file));
         }
       }
@@ -870,7 +871,7 @@ public class JobRunner {
             modalities,
             metrics,
             null);
-    String bucket = config.s3().bucket();
+    String bucket = s3Config.bucket();
     Map<String, ObjectRef> refs = new LinkedHashMap<>();
     Map<String, String> keys = new LinkedHashMap<>();
     try {

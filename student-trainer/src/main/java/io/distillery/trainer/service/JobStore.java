@@ -7,10 +7,10 @@ import io.distillery.contracts.ObjectKeys;
 import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.ObjectSummary;
+import io.distillery.servicekit.S3Config;
 import io.distillery.trainer.JobSpec;
 import io.distillery.trainer.JobSpecParser;
 import io.distillery.trainer.JobStatus;
-import io.distillery.trainer.config.TrainerConfig;
 import io.distillery.trainer.training.TrainingException;
 import io.distillery.trainer.training.TrainingSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,10 +39,10 @@ public class JobStore {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @Inject ObjectStore store;
-  @Inject TrainerConfig config;
+  @Inject S3Config s3Config;
 
   private String bucket() {
-    return config.s3().bucket();
+    return s3Config.bucket();
   }
 
   /** Creates the bucket unless it exists. */

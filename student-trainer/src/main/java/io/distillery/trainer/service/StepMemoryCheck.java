@@ -113,9 +113,9 @@ public class StepMemoryCheck {
     int batch = spec.budget().batchSize();
     Method method = spec.method();
     return switch (method) {
-      case SUPERVISED, MS_KD, KD ->
+      case SUPERVISED, MULTI_BINARY_TEACHERS, KD ->
           List.of(new Trained(JobRunner.deeplySupervisedNetwork(spec), batch));
-      case CROSS_TEACHING_OFFLINE, MSKD ->
+      case CROSS_TEACHING_OFFLINE, STRUCTURED_KD ->
           List.of(new Trained(JobRunner.network(spec.network(), classes, 1, null), batch));
       // One CT and one MR batch per step through the same network.
       case UNPAIRED_CT_MR ->

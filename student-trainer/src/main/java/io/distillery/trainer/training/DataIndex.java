@@ -1,5 +1,6 @@
 package io.distillery.trainer.training;
 
+import io.distillery.contracts.VersionOrder;
 import io.distillery.contracts.events.TeacherOutputsProduced;
 import io.distillery.contracts.events.VolumeIngested;
 import java.util.ArrayList;
@@ -54,28 +55,20 @@ public final class DataIndex {
   }
 
   /**
-   * The newest version of {@code teacherId} that has outputs (versions compared numerically when
-   * both are numbers, else as text).
+   * The newest version of {@code teacherId} that has outputs, in the platform's one {@link
+   * VersionOrder}.
    */
   public Optional<String> latestVersion(String teacherId) {
     return outputs.values().stream()
         .filter(o -> o.teacherId().equals(teacherId))
         .map(TeacherOutputsProduced::teacherVersion)
         .distinct()
-        .max(DataIndex::compareVersions);
+        .max(VersionOrder.INSTANCE);
   }
 
   /** Counts, for logs. */
   public String summary() {
     return volumes.size() + " volumes, " + outputs.size() + " teacher outputs";
-  }
-
-  static int compareVersions(String a, String b) {
-    try {
-      return Long.compare(Long.parseLong(a), Long.parseLong(b));
-    } catch (NumberFormatException e) {
-      return a.compareTo(b);
-    }
   }
 
   private static String key(String teacherId, String version, String volumeId) {

@@ -57,7 +57,7 @@ public final class Objectives {
       java.util.List<String> classNames) {
     return new StoredSoftLabelObjective(
         network,
-        Method.MS_KD,
+        Method.MULTI_BINARY_TEACHERS,
         batchSize,
         groups,
         hyper,

@@ -115,11 +115,14 @@ final class StoredSoftLabelObjective implements Objective {
             ? 1f
             : (float) hyper.applyAsDouble("partialLabelWeight");
     this.teacherDiceWeight =
-        method == Method.MS_KD ? (float) hyper.applyAsDouble("teacherDiceWeight") : 0f;
+        method == Method.MULTI_BINARY_TEACHERS
+            ? (float) hyper.applyAsDouble("teacherDiceWeight")
+            : 0f;
     this.pseudoLabels =
-        (method == Method.MS_KD || method == Method.KD) && hyper.applyAsDouble("pseudoLabels") != 0;
+        (method == Method.MULTI_BINARY_TEACHERS || method == Method.KD)
+            && hyper.applyAsDouble("pseudoLabels") != 0;
     this.msKd =
-        method == Method.MS_KD
+        method == Method.MULTI_BINARY_TEACHERS
             ? new MsKdLoss(temperature, (float) hyper.applyAsDouble("featureWeight"))
             : null;
     this.crossTeaching =
@@ -130,7 +133,7 @@ final class StoredSoftLabelObjective implements Objective {
                 temperature,
                 new RampUp(hyper.applyAsDouble("rampUpEpochs")))
             : null;
-    if (method == Method.MS_KD && teacherFeatureChannels.length > 0) {
+    if (method == Method.MULTI_BINARY_TEACHERS && teacherFeatureChannels.length > 0) {
       this.studentTap = featureTap(network);
       List<FeatureAdaptor> list = new ArrayList<>();
       for (int channels : teacherFeatureChannels) {
@@ -184,7 +187,7 @@ final class StoredSoftLabelObjective implements Objective {
   public LossTerms compute(NDManager manager, BatchSource source, long step, double epoch) {
     Batch batch =
         Batch.take(manager, source, Forward.roundRobin(step, batchSize, Forward.all(groups)));
-    if (method == Method.MS_KD && usesFeatures()) {
+    if (method == Method.MULTI_BINARY_TEACHERS && usesFeatures()) {
       return withFeatures(manager, batch, source);
     }
     NetworkOutput out = Forward.output(manager, network, batch.image(), 0, Set.of());
@@ -195,7 +198,7 @@ final class StoredSoftLabelObjective implements Objective {
           case KD ->
               LossTerms.of(
                   "kd", ScalarOps.mul(kd.fromTeacherProbabilities(logits, soft), kdWeight));
-          case MS_KD -> withTeacherDice(msKd.logitOnly(logits, soft), logits, soft);
+          case MULTI_BINARY_TEACHERS -> withTeacherDice(msKd.logitOnly(logits, soft), logits, soft);
           case CROSS_TEACHING_OFFLINE ->
               crossTeaching.unlabelledFromSoftLabels(logits, soft, epoch);
           default -> throw new IllegalStateException("not a stored-soft-label method: " + method);
@@ -276,7 +279,7 @@ final class StoredSoftLabelObjective implements Objective {
       all = sup == null ? terms : terms.plus("partial", partialWeight, sup);
     }
     all = all.withDiagnostics(TrainingDiagnostics.of(out.logits(), batch, source, classNames));
-    if (method == Method.MS_KD && batch.softLabels() != null) {
+    if (method == Method.MULTI_BINARY_TEACHERS && batch.softLabels() != null) {
       all =
           all.withDiagnostics(
               TrainingDiagnostics.teachers(batch.softLabels(), batch, source, classNames));

@@ -4,11 +4,14 @@ import io.distillery.contracts.EventCodec;
 import io.distillery.objectstore.ObjectStore;
 import io.distillery.objectstore.OutageRetry;
 import io.distillery.segml.engine.EngineThreads;
-import io.distillery.teacher.messaging.EventPublisher;
+import io.distillery.servicekit.EventPublisher;
+import io.distillery.servicekit.S3Config;
 import io.distillery.teacher.service.BackfillService;
 import io.distillery.teacher.service.TeacherOutputService;
 import io.distillery.teacher.service.TeacherRegistry;
 import io.distillery.teacher.service.TeacherRunner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -21,8 +24,8 @@ public class TeacherComponentsProducer {
 
   @Produces
   @Singleton
-  TeacherRegistry registry(ObjectStore store, TeacherConfig config) {
-    return new TeacherRegistry(store, config.s3().bucket());
+  TeacherRegistry registry(ObjectStore store, S3Config s3Config) {
+    return new TeacherRegistry(store, s3Config.bucket());
   }
 
   @Produces
@@ -38,32 +41,40 @@ public class TeacherComponentsProducer {
 
   @Produces
   @Singleton
-  OutageRetry retry(TeacherConfig config) {
-    return new OutageRetry(config.retry().attempts(), config.retry().initialBackoff());
-  }
-
-  @Produces
-  @Singleton
   TeacherOutputService outputs(
       ObjectStore store,
-      TeacherConfig config,
+      S3Config s3Config,
       EventCodec codec,
       TeacherRegistry registry,
       TeacherRunner runner,
-      EventPublisher publisher) {
+      EventPublisher publisher,
+      MeterRegistry meters) {
     return new TeacherOutputService(
-        store, config.s3().bucket(), codec, registry, runner, publisher::publishOutputs);
+        store,
+        s3Config.bucket(),
+        codec,
+        registry,
+        runner,
+        (event, parentTraceparent) -> {
+          publisher.publish(event, parentTraceparent);
+          // distillery_teacher_outputs_total{teacher}: outputs stored and announced.
+          Counter.builder("distillery.teacher.outputs")
+              .description("Teacher outputs stored and announced")
+              .tag("teacher", event.teacherId())
+              .register(meters)
+              .increment();
+        });
   }
 
   @Produces
   @Singleton
   BackfillService backfill(
       ObjectStore store,
-      TeacherConfig config,
+      S3Config s3Config,
       EventCodec codec,
       TeacherOutputService outputs,
       OutageRetry retry) {
-    return new BackfillService(store, config.s3().bucket(), codec, outputs, retry);
+    return new BackfillService(store, s3Config.bucket(), codec, outputs, retry);
   }
 
   void closeBackfill(@Disposes BackfillService backfill) {

@@ -1,38 +1,26 @@
 package io.distillery.teacher.messaging;
 
-import io.distillery.contracts.InvalidEventException;
-import io.distillery.objectstore.ObjectStoreException;
 import io.distillery.segml.checkpoint.CheckpointException;
 import io.distillery.segml.engine.EngineUnavailableException;
 import io.distillery.teacher.InvalidManifestException;
 import io.distillery.tensorcodec.TensorCodecException;
 import io.distillery.volumeio.VolumeException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
- * Which failures are expected of a poison record (bad event, unusable volume or model) as opposed
- * to a bug; both are dead-lettered with the reason, bugs are also logged as errors. An unavailable
- * object store is not listed here: it is retried with back-off first.
+ * The teacher-service's failures that mean a bad record (an unusable volume or model) rather than a
+ * bug, beside those the kit's {@code EventConsumer} knows (bad events, I/O, the object store): both
+ * are dead-lettered with the reason, bugs are also logged as errors with their trace.
  */
 final class RecordFailures {
 
+  static final List<Class<? extends Exception>> BAD_RECORD =
+      List.of(
+          VolumeException.class,
+          InvalidManifestException.class,
+          TensorCodecException.class,
+          EngineUnavailableException.class,
+          CheckpointException.class);
+
   private RecordFailures() {}
-
-  static boolean isPoison(Exception e) {
-    return e instanceof InvalidEventException
-        || e instanceof VolumeException
-        || e instanceof ObjectStoreException
-        || e instanceof InvalidManifestException
-        || e instanceof TensorCodecException
-        || e instanceof EngineUnavailableException
-        || e instanceof CheckpointException
-        || e instanceof IllegalArgumentException
-        || e instanceof IOException
-        || e instanceof UncheckedIOException;
-  }
-
-  static String reason(Exception e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
-  }
 }

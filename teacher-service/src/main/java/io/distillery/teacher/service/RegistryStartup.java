@@ -1,7 +1,7 @@
 package io.distillery.teacher.service;
 
 import io.distillery.objectstore.ObjectStore;
-import io.distillery.teacher.config.TeacherConfig;
+import io.distillery.servicekit.S3Config;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,9 +20,9 @@ public class RegistryStartup {
       @Observes StartupEvent start,
       TeacherRegistry registry,
       ObjectStore store,
-      TeacherConfig config) {
+      S3Config s3Config) {
     try {
-      store.ensureBucket(config.s3().bucket());
+      store.ensureBucket(s3Config.bucket());
       registry.refresh();
       LOG.infof("teacher registry: %d teachers", registry.latestVersions().size());
     } catch (RuntimeException e) {

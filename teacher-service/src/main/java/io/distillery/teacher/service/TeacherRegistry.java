@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distillery.contracts.ObjectKeys;
 import io.distillery.contracts.ObjectRef;
+import io.distillery.contracts.VersionOrder;
 import io.distillery.contracts.events.TeacherModelPublished;
 import io.distillery.objectstore.ObjectNotFoundException;
 import io.distillery.objectstore.ObjectStore;

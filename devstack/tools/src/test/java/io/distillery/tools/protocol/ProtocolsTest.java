@@ -88,10 +88,10 @@ class ProtocolsTest {
             Method.SUPERVISED,
             Method.SUPERVISED,
             Method.KD,
-            Method.MS_KD,
-            Method.MS_KD);
+            Method.MULTI_BINARY_TEACHERS,
+            Method.MULTI_BINARY_TEACHERS);
     assertThat(methods("mskd-btcv"))
-        .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.MSKD);
+        .containsExactly(Method.SUPERVISED, Method.SUPERVISED, Method.KD, Method.STRUCTURED_KD);
     assertThat(methods("unpaired-ct-mr"))
         .containsExactly(
             Method.SUPERVISED, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR, Method.UNPAIRED_CT_MR);
