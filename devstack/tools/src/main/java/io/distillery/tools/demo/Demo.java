@@ -139,6 +139,7 @@ public final class Demo {
       report.stage("stack start", options.stackSeconds());
     }
     out.println(preset.describe());
+    preset.expectation().ifPresent(out::println);
     out.printf(
         Locale.ROOT,
         "data: %s (%d cases in %d datasets)%n",
