@@ -210,10 +210,10 @@ public record DemoPreset(
     }
     if (this == REAL_QUICK) {
       return Optional.of(
-          "expect: a look at the whole pipeline in under 15 minutes, not at quality (2.5 minutes"
-              + " of student training; this preset's Dice on BTCV is not measured yet, see"
-              + " docs/demo-output.md); ./distillery demo (about 55 minutes) gives a student that"
-              + " finds every organ");
+          "expect (run Q1, 13.5 min): a look at the whole pipeline, not at quality: the"
+              + " student's validation Dice about liver 0.34 and under 0.05 for the other organs"
+              + " (mean 0.10; teachers 0.83 / 0.40 / 0.22 / 0.00); ./distillery demo (about 55"
+              + " minutes) gives a student that finds every organ (mean 0.63)");
     }
     return Optional.empty();
   }
