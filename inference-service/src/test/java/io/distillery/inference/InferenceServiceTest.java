@@ -560,6 +560,42 @@ class InferenceServiceTest {
                 + "\",version=\"3\"} 1.0");
   }
 
+  /**
+   * A request over Kafka may only name an image the REST path may read: in the service's bucket,
+   * under {@code distillery.inference.object-key-prefixes}. An existing volume outside them and an
+   * image in another bucket are dead-lettered with the reason, not segmented.
+   */
+  @Test
+  @Order(12)
+  void aRequestNamingAnImageOutsideTheAllowedKeysIsDeadLettered() throws Exception {
+    StoredObject volume =
+        store.put(
+            s3Config.bucket(),
+            ObjectKeys.volumeImage("vol-outside-prefixes"),
+            SyntheticVolumes.niftiGz(lasImage(12)),
+            "application/gzip");
+    send(request("req-outside-prefixes", volume));
+    send(
+        request(
+            "req-other-bucket",
+            new StoredObject(
+                "another-bucket",
+                ObjectKeys.segmentation("req-other-bucket", "input.nii.gz"),
+                volume.size(),
+                volume.sha256(),
+                "application/gzip",
+                null)));
+
+    assertThat(deadLetterReason(Topics.SEGMENTATION_REQUESTED, "req-outside-prefixes"))
+        .contains("object-key-prefixes");
+    assertThat(deadLetterReason(Topics.SEGMENTATION_REQUESTED, "req-other-bucket"))
+        .contains("another-bucket");
+    assertThat(
+            TopicProbe.shared().readAll(Topics.SEGMENTATION_COMPLETED).stream()
+                .map(ConsumerRecord::key))
+        .doesNotContain("req-outside-prefixes", "req-other-bucket");
+  }
+
   private void send(SegmentationRequested request) {
     EncodedEvent e = codec.encode(request, "/distillery/tests", null);
     TopicProbe.shared().send(e.topic(), e.key(), e.headers(), e.payload());

@@ -68,9 +68,10 @@ public interface InferenceConfig {
     long maxUploadBytes();
 
     /**
-     * Key prefixes of the service's bucket that {@code POST /api/v1/segment?objectKey=} may read:
-     * by default only {@code segmentations/}, the inputs of this service's own requests. A key
-     * outside them, or one that does not name a {@code .nii} / {@code .nii.gz} file, gets 403
+     * Key prefixes of the service's bucket that {@code POST /api/v1/segment?objectKey=} and the
+     * image of a {@code SegmentationRequested} event (which must also be in the service's bucket)
+     * may read: by default only {@code segmentations/}, the inputs of this service's own requests.
+     * A key outside them, or one that does not name a {@code .nii} / {@code .nii.gz} file, gets 403
      * problem+json naming this key; a malformed key (empty or {@code ..} segments, characters
      * outside object-key ids) gets 400. A deployment that lets clients segment ingested volumes
      * adds {@code volumes/}.

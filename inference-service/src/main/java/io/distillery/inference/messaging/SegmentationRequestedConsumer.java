@@ -10,6 +10,7 @@ import io.distillery.contracts.events.SegmentationCompleted;
 import io.distillery.contracts.events.SegmentationRequested;
 import io.distillery.inference.QueueFullException;
 import io.distillery.inference.config.InferenceConfig;
+import io.distillery.inference.rest.SegmentResource;
 import io.distillery.inference.service.ResultEncoding;
 import io.distillery.inference.service.SegmentationService;
 import io.distillery.objectstore.ObjectStore;
@@ -19,6 +20,7 @@ import io.distillery.segpipeline.PostprocessMode;
 import io.distillery.segpipeline.SegmentationResult;
 import io.distillery.servicekit.EventConsumer;
 import io.distillery.servicekit.EventPublisher;
+import io.distillery.servicekit.ProblemException;
 import io.distillery.servicekit.S3Config;
 import io.distillery.volumeio.Volume;
 import io.distillery.volumeio.nifti.NiftiReader;
@@ -77,9 +79,28 @@ public class SegmentationRequestedConsumer {
         decoded -> handle(validated(decoded.event()), decoded.cloudEvent().traceparent()));
   }
 
-  /** Checks what the schema cannot: the request id, output and post-processing mode. */
-  private static SegmentationRequested validated(SegmentationRequested request) {
+  /**
+   * Checks what the schema cannot: the request id, output and post-processing mode, and that the
+   * image is an object the service may read: in its own bucket, under {@code
+   * distillery.inference.object-key-prefixes}, a NIfTI file (the rule of {@code POST
+   * /api/v1/segment?objectKey=}), so that an event cannot make the service read any object its keys
+   * reach. A refused request is dead-lettered with the reason.
+   */
+  private SegmentationRequested validated(SegmentationRequested request) {
     ObjectKeys.id(request.requestId());
+    if (!s3Config.bucket().equals(request.image().bucket())) {
+      throw new IllegalArgumentException(
+          "the image must be in the service's bucket "
+              + s3Config.bucket()
+              + ", not "
+              + request.image().bucket());
+    }
+    try {
+      SegmentResource.requireReadable(
+          request.image().key(), config.inference().objectKeyPrefixes());
+    } catch (ProblemException e) {
+      throw new IllegalArgumentException("image " + request.image().key() + ": " + e.getMessage());
+    }
     String output = request.output();
     if (output != null && !output.equals("labels") && !output.equals("probabilities")) {
       throw new IllegalArgumentException("output must be labels or probabilities: " + output);

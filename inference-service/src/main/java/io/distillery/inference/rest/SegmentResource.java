@@ -152,7 +152,7 @@ public class SegmentResource {
    * no empty, {@code .} or {@code ..} segment and no leading {@code /}) or that lies outside {@code
    * prefixes} or does not name a NIfTI file (403).
    */
-  static void requireReadable(String objectKey, List<String> prefixes) {
+  public static void requireReadable(String objectKey, List<String> prefixes) {
     for (String segment : objectKey.split("/", -1)) {
       try {
         ObjectKeys.id(segment);
